@@ -1,0 +1,40 @@
+"""Record whether the bot's last answer helped, and offer a person when it did not."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import get_context
+from knowledge.articles import ArticleError
+
+HELPFUL_INTENTS = {"feedback_helpful", "affirm"}
+
+
+class ActionRecordFeedback(Action):
+    def name(self) -> Text:
+        return "action_record_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        helpful = (tracker.latest_message.get("intent") or {}).get("name") in HELPFUL_INTENTS
+        slug = tracker.get_slot("last_article")
+        answer_id = tracker.get_slot("last_answer_id")
+        if slug and answer_id:
+            try:
+                # The nonce makes a second click on the same answer's buttons count once.
+                await asyncio.to_thread(
+                    get_context().knowledge.record_feedback, slug, helpful, "bot", f"bot-{answer_id}"
+                )
+            except ArticleError:
+                pass  # withdrawn since it was shown: the vote has nothing left to count for
+        if helpful:
+            dispatcher.utter_message(response="utter_glad_helped")
+            return [SlotSet("awaiting", None)]
+        dispatcher.utter_message(response="utter_sorry_unhelpful")
+        return [SlotSet("awaiting", "human")]

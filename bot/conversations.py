@@ -1,0 +1,165 @@
+"""Conversations and their messages in the database.
+
+Every message is committed here before anyone else sees it: the widget gets a reply
+only after it is stored, so a crash or a reconnect can lose a delivery but never a message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Optional, Sequence
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Engine, Row
+from sqlalchemy.exc import IntegrityError
+
+from bot.schema import conversations, messages, metadata
+from knowledge.store import as_utc, utcnow
+
+TOKEN_BYTES = 32
+
+
+def new_token() -> str:
+    """A session token a customer's browser holds; unguessable, so it cannot be forged."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: int
+    public_id: str
+    language: Optional[str]
+    state: str
+    offered_commands: frozenset[str]
+    last_activity_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    id: int
+    sender: str
+    text: str
+    data: dict[str, Any]
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "sender": self.sender, "text": self.text, **self.data, "time": self.created_at.isoformat()}
+
+
+class ConversationStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def create_tables(self) -> None:
+        metadata.create_all(self.engine)
+
+    def find(self, token: str, max_age: timedelta) -> Optional[Conversation]:
+        """The conversation this token opened, if it exists and was active within `max_age`."""
+        query = select(conversations).where(conversations.c.token_hash == hash_token(token))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        conversation = _conversation(row)
+        if utcnow() - conversation.last_activity_at > max_age:
+            return None
+        return conversation
+
+    def find_or_create(self, token: str, language: Optional[str]) -> Conversation:
+        """The token's conversation; created on first use (two tabs may race to do so)."""
+        try:
+            return self._create(token, language)
+        except IntegrityError:
+            found = self.find(token, timedelta.max)
+            if found is None:
+                raise
+            return found
+
+    def _create(self, token: str, language: Optional[str]) -> Conversation:
+        now = utcnow()
+        with self.engine.begin() as conn:
+            new_id = conn.execute(
+                insert(conversations).values(
+                    public_id=secrets.token_hex(16),
+                    token_hash=hash_token(token),
+                    language=language,
+                    state="bot",
+                    offered_commands=[],
+                    created_at=now,
+                    last_activity_at=now,
+                )
+            ).inserted_primary_key[0]
+            return _conversation(conn.execute(select(conversations).where(conversations.c.id == new_id)).one())
+
+    def add_message(
+        self, conversation_id: int, sender: str, text: str, data: Optional[dict[str, Any]] = None,
+        language: Optional[str] = None,
+    ) -> StoredMessage:
+        now = utcnow()
+        values: dict[str, Any] = {"last_activity_at": now}
+        if language:
+            values["language"] = language
+        with self.engine.begin() as conn:
+            message_id = conn.execute(
+                insert(messages).values(
+                    conversation_id=conversation_id, sender=sender, text=text, data=data or {}, created_at=now
+                )
+            ).inserted_primary_key[0]
+            conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(**values))
+        return StoredMessage(message_id, sender, text, data or {}, now)
+
+    def add_bot_messages(
+        self, conversation_id: int, replies: Sequence[tuple[str, dict[str, Any]]], offered: Sequence[str]
+    ) -> list[StoredMessage]:
+        """Store the bot's replies and the commands they offer, in one transaction."""
+        now = utcnow()
+        stored: list[StoredMessage] = []
+        with self.engine.begin() as conn:
+            for text, data in replies:
+                message_id = conn.execute(
+                    insert(messages).values(
+                        conversation_id=conversation_id, sender="bot", text=text, data=data, created_at=now
+                    )
+                ).inserted_primary_key[0]
+                stored.append(StoredMessage(message_id, "bot", text, data, now))
+            conn.execute(
+                update(conversations)
+                .where(conversations.c.id == conversation_id)
+                .values(offered_commands=list(offered), last_activity_at=now)
+            )
+        return stored
+
+    def history(self, conversation_id: int, limit: int = 500) -> list[StoredMessage]:
+        query = (
+            select(messages)
+            .where(messages.c.conversation_id == conversation_id)
+            .order_by(messages.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(query))
+        return [
+            StoredMessage(row.id, row.sender, row.text, row.data or {}, as_utc(row.created_at)) for row in reversed(rows)
+        ]
+
+    def get(self, conversation_id: int) -> Conversation:
+        with self.engine.connect() as conn:
+            return _conversation(conn.execute(select(conversations).where(conversations.c.id == conversation_id)).one())
+
+
+def _conversation(row: Row) -> Conversation:
+    return Conversation(
+        id=row.id,
+        public_id=row.public_id,
+        language=row.language,
+        state=row.state,
+        offered_commands=frozenset(row.offered_commands or ()),
+        last_activity_at=as_utc(row.last_activity_at),
+    )

@@ -1,0 +1,137 @@
+/* Nahbar chat widget: no build step, no framework, nothing stored before the customer writes.
+ * Embed: <script src="https://HOST/widget/vendor/socket.io.min.js"></script>
+ *        <script src="https://HOST/widget/widget.js" data-server="https://HOST" data-days="30"></script>
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var server = (script && script.getAttribute("data-server")) || window.location.origin;
+  var days = Number((script && script.getAttribute("data-days")) || 30);
+  var STORAGE_KEY = "nahbar.session";
+  var lang = (navigator.language || "en").slice(0, 2) === "de" ? "de" : "en";
+  var T = {
+    en: { title: "Chat with us", placeholder: "Type your question…", send: "Send", open: "Chat",
+          privacy: "Your messages are stored on our server to answer you. Once you write, this browser keeps a chat id for " + days + " days so you can continue later.",
+          error: "Could not send: " },
+    de: { title: "Schreib uns", placeholder: "Deine Frage…", send: "Senden", open: "Chat",
+          privacy: "Deine Nachrichten werden auf unserem Server gespeichert, um dir zu antworten. Sobald du schreibst, merkt sich dieser Browser " + days + " Tage lang eine Chat-ID, damit du später weiterschreiben kannst.",
+          error: "Nicht gesendet: " }
+  }[lang];
+
+  function stored() {
+    try {
+      var raw = window.localStorage.getItem(STORAGE_KEY);
+      if (!raw) return null;
+      var item = JSON.parse(raw);
+      if (!item.token || item.expires < Date.now()) { window.localStorage.removeItem(STORAGE_KEY); return null; }
+      return item.token;
+    } catch (e) { return null; }
+  }
+  function remember(token) {
+    try {
+      window.localStorage.setItem(STORAGE_KEY, JSON.stringify({ token: token, expires: Date.now() + days * 864e5 }));
+    } catch (e) { /* storage blocked: the chat still works for this page view */ }
+  }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  // Text is always inserted as text; only http(s) URLs become links.
+  function linkify(container, text) {
+    var parts = String(text).split(/(https?:\/\/[^\s<>"]+)/g);
+    parts.forEach(function (part, i) {
+      if (i % 2 === 1) {
+        var a = el("a", null, part);
+        a.href = part; a.target = "_blank"; a.rel = "noopener noreferrer";
+        container.appendChild(a);
+      } else if (part) {
+        container.appendChild(document.createTextNode(part));
+      }
+    });
+  }
+
+  var root = el("div", "nahbar-widget");
+  var toggle = el("button", "nahbar-toggle", T.open);
+  toggle.setAttribute("aria-expanded", "false");
+  var panel = el("section", "nahbar-panel");
+  panel.hidden = true;
+  panel.setAttribute("aria-label", T.title);
+  var header = el("header", "nahbar-header", T.title);
+  var log = el("div", "nahbar-log");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  var privacy = el("p", "nahbar-privacy", T.privacy);
+  var form = el("form", "nahbar-form");
+  var input = el("input", "nahbar-input");
+  input.type = "text"; input.placeholder = T.placeholder; input.maxLength = 2000;
+  input.setAttribute("aria-label", T.placeholder);
+  var send = el("button", "nahbar-send", T.send);
+  send.type = "submit";
+  form.appendChild(input); form.appendChild(send);
+  panel.appendChild(header); panel.appendChild(log); panel.appendChild(privacy); panel.appendChild(form);
+  root.appendChild(panel); root.appendChild(toggle);
+  document.body.appendChild(root);
+
+  var socket = null;
+  var token = null;
+  var hasWritten = !!stored();
+
+  function bubble(sender, message) {
+    var item = el("div", "nahbar-msg nahbar-" + sender);
+    if (message.text) linkify(item, message.text);
+    var replies = message.quick_replies || [];
+    if (replies.length) {
+      var row = el("div", "nahbar-buttons");
+      replies.forEach(function (reply) {
+        var b = el("button", "nahbar-button", reply.title);
+        b.type = "button";
+        b.addEventListener("click", function () { say(reply.payload, reply.title); });
+        row.appendChild(b);
+      });
+      item.appendChild(row);
+    }
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function connect() {
+    if (socket) return;
+    socket = window.io(server, { path: "/socket.io", transports: ["websocket", "polling"] });
+    socket.on("connect", function () {
+      socket.emit("session_request", { session_id: stored(), customData: { language: lang } });
+    });
+    socket.on("session_confirm", function (data) {
+      token = (data && data.session_id) || data;
+      if (hasWritten) remember(token);
+    });
+    socket.on("history", function (data) {
+      log.textContent = "";
+      (data.messages || []).forEach(function (m) { bubble(m.sender === "customer" ? "customer" : "bot", m); });
+    });
+    socket.on("bot_uttered", function (message) { bubble("bot", message); });
+    socket.on("message_error", function (error) { bubble("error", { text: T.error + error.message }); });
+  }
+
+  function say(text, shown) {
+    text = String(text || "").trim();
+    if (!text || !socket || !token) return;
+    if (!hasWritten) { hasWritten = true; remember(token); }
+    bubble("customer", { text: shown || text });
+    socket.emit("user_uttered", { message: text, session_id: token, customData: { language: lang } });
+  }
+
+  toggle.addEventListener("click", function () {
+    panel.hidden = !panel.hidden;
+    toggle.setAttribute("aria-expanded", String(!panel.hidden));
+    if (!panel.hidden) { connect(); input.focus(); }
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    say(input.value);
+    input.value = "";
+  });
+  if (hasWritten) { panel.hidden = false; toggle.setAttribute("aria-expanded", "true"); connect(); }
+})();

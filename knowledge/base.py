@@ -1,0 +1,190 @@
+"""The knowledge base: articles in the database, their phrasings in a FAISS index.
+
+This is the one place that keeps the two in step. Writes go to the database first and then
+to the index; if the process dies in between, the next `open()` sees that the index's
+fingerprint no longer matches the database and rebuilds it, so search never answers from
+an article that was withdrawn or misses one that was published.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+from knowledge.articles import Article, ArticleError, ArticleInput
+from knowledge.embeddings import Encoder
+from knowledge.index import IndexSignature, VectorIndex
+from knowledge.store import ArticleStore, Phrasing, SaveResult
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article: Article
+    score: float
+    matched: str
+
+    def to_dict(self, url: str) -> dict[str, Any]:
+        return {
+            "slug": self.article.slug,
+            "language": self.article.language,
+            "topic": self.article.topic,
+            "question": self.article.question,
+            "score": round(self.score, 4),
+            "matched": self.matched,
+            "url": url,
+        }
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: int
+    updated: int
+    unchanged: int
+
+
+class KnowledgeBase:
+    def __init__(self, store: ArticleStore, encoder: Encoder, index_path: Path) -> None:
+        self.store = store
+        self.encoder = encoder
+        self.index_path = index_path
+        self._lock = threading.RLock()
+        self._index = VectorIndex(encoder.dimension, encoder.name)
+        self._phrasings: dict[int, Phrasing] = {}
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def open(self) -> str:
+        """Load the index from disk, or rebuild it when it disagrees with the database.
+
+        Returns "loaded" or "rebuilt", so the start-up log says which happened.
+        """
+        expected = self.store.published_phrasings()
+        wanted = IndexSignature(
+            self.encoder.name,
+            self.encoder.dimension,
+            IndexSignature.fingerprint_of((p.id, p.text) for p in expected),
+        )
+        loaded = VectorIndex.load(self.index_path)
+        if loaded is not None and loaded.signature == wanted and loaded.ids() == {p.id for p in expected}:
+            with self._lock:
+                self._index = loaded
+                self._phrasings = {p.id: p for p in expected}
+            return "loaded"
+        logger.warning("knowledge index at %s is missing or out of date; rebuilding it", self.index_path)
+        self._rebuild(expected)
+        return "rebuilt"
+
+    def rebuild(self) -> int:
+        """Re-encode every published phrasing; the index then matches the database exactly."""
+        return self._rebuild(self.store.published_phrasings())
+
+    def _rebuild(self, expected: list[Phrasing]) -> int:
+        vectors = self.encoder.encode([p.text for p in expected])
+        index = VectorIndex(self.encoder.dimension, self.encoder.name)
+        index.add([p.id for p in expected], vectors)
+        index.fingerprint = IndexSignature.fingerprint_of((p.id, p.text) for p in expected)
+        with self._lock:
+            self._index = index
+            self._phrasings = {p.id: p for p in expected}
+            index.save(self.index_path)
+        return len(expected)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    # -- writing ---------------------------------------------------------------------
+
+    def save(self, data: ArticleInput, actor: str, note: str = "") -> SaveResult:
+        result = self.store.save(data, actor, note)
+        if result.changed:
+            self._reindex_articles([result.article.id])
+        return result
+
+    def set_status(self, slug: str, status: str, actor: str, note: str = "") -> SaveResult:
+        """Publish or withdraw: the index follows at once, so search and the bot follow too."""
+        result = self.store.set_status(slug, status, actor, note)
+        if result.changed:
+            self._reindex_articles([result.article.id])
+        return result
+
+    def import_articles(self, entries: Sequence[Mapping[str, Any]], actor: str) -> ImportReport:
+        """Check every entry first; if any is bad, nothing is stored and the error lists them all."""
+        items: list[ArticleInput] = []
+        problems: list[str] = []
+        for position, entry in enumerate(entries, start=1):
+            try:
+                items.append(ArticleInput.from_mapping(entry))
+            except ArticleError as exc:
+                label = entry.get("slug") or entry.get("question") if isinstance(entry, Mapping) else None
+                problems.append(f"entry {position}{f' ({label})' if label else ''}: {exc}")
+        if problems:
+            raise ArticleError("nothing was imported:\n  " + "\n  ".join(problems))
+        results = self.store.save_all(items, actor, note="imported")
+        changed = [r.article.id for r in results if r.changed]
+        if changed:
+            self._reindex_articles(changed)
+        return ImportReport(
+            created=sum(r.created for r in results),
+            updated=sum(r.changed and not r.created for r in results),
+            unchanged=sum(not r.changed for r in results),
+        )
+
+    def record_feedback(self, slug: str, helpful: bool, source: str, nonce: str) -> bool:
+        """One vote on a published article; False if this nonce has voted already."""
+        article = self.store.get(slug)
+        if article is None:
+            raise ArticleError(f"no published article with slug {slug!r}")
+        return self.store.record_feedback(article.id, helpful, source, nonce)
+
+    def _reindex_articles(self, article_ids: Iterable[int]) -> None:
+        article_ids = set(article_ids)
+        fresh = self.store.published_phrasings(sorted(article_ids))
+        vectors = self.encoder.encode([p.text for p in fresh])
+        with self._lock:
+            stale = [pid for pid, p in self._phrasings.items() if p.article_id in article_ids]
+            self._index.remove(stale)
+            for pid in stale:
+                del self._phrasings[pid]
+            self._index.add([p.id for p in fresh], vectors)
+            self._phrasings.update((p.id, p) for p in fresh)
+            self._index.fingerprint = IndexSignature.fingerprint_of((p.id, p.text) for p in self._phrasings.values())
+            self._index.save(self.index_path)
+
+    # -- searching -------------------------------------------------------------------
+
+    def search(self, query: str, language: Optional[str] = None, k: int = 5) -> list[SearchHit]:
+        """Published articles ranked by their best-matching phrasing (cosine similarity).
+
+        With `language` only articles in that language are returned; without it, the
+        model's shared vector space lets a German question find an English article.
+        """
+        query = query.strip()
+        if not query or k < 1:
+            return []
+        vector = self.encoder.encode([query])
+        with self._lock:
+            if not len(self._index):
+                return []
+            fetch = min(len(self._index), max(10 * k, 50))
+            scores, ids = self._index.search(vector, fetch)
+            phrasings = self._phrasings
+            best: dict[int, tuple[float, Phrasing]] = {}
+            for score, pid in zip(scores[0].tolist(), ids[0].tolist()):
+                phrasing = phrasings.get(pid)
+                if phrasing is None or (language and phrasing.language != language):
+                    continue
+                if phrasing.article_id not in best:
+                    best[phrasing.article_id] = (score, phrasing)
+                    if len(best) == k:
+                        break
+        found = self.store.get_published_many(best)
+        return [
+            SearchHit(found[article_id], score, phrasing.text)
+            for article_id, (score, phrasing) in best.items()
+            if article_id in found
+        ]

@@ -1,0 +1,292 @@
+"""Articles, their versions, phrasings, feedback and unanswered searches in the database.
+
+Every write is one transaction: an article, its version row and its phrasings change
+together or not at all, so bad input never leaves half an article behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Optional, Sequence
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.exc import IntegrityError
+
+from knowledge.articles import Article, ArticleError, ArticleInput
+from knowledge.schema import article_versions, articles, feedback, metadata, phrasings, search_misses
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    id: int
+    article_id: int
+    text: str
+    language: str
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    article: Article
+    changed: bool
+    created: bool
+
+
+class ArticleStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def create_tables(self) -> None:
+        metadata.create_all(self.engine)
+
+    # -- reading ---------------------------------------------------------------------
+
+    def get(self, slug: str, public_only: bool = True) -> Optional[Article]:
+        query = select(articles).where(articles.c.slug == slug)
+        if public_only:
+            query = query.where(articles.c.status == "published")
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return _article(row) if row else None
+
+    def get_published_many(self, ids: Iterable[int]) -> dict[int, Article]:
+        """Published articles by id; anything not published is left out, whatever the index says."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        query = select(articles).where(and_(articles.c.id.in_(ids), articles.c.status == "published"))
+        with self.engine.connect() as conn:
+            return {row.id: _article(row) for row in conn.execute(query)}
+
+    def list(self, status: Optional[str] = "published", language: Optional[str] = None) -> list[Article]:
+        query = select(articles).order_by(articles.c.topic, articles.c.language, articles.c.question)
+        if status:
+            query = query.where(articles.c.status == status)
+        if language:
+            query = query.where(articles.c.language == language)
+        with self.engine.connect() as conn:
+            return [_article(row) for row in conn.execute(query)]
+
+    def versions(self, slug: str) -> list[dict]:
+        query = (
+            select(article_versions)
+            .join(articles, articles.c.id == article_versions.c.article_id)
+            .where(articles.c.slug == slug)
+            .order_by(article_versions.c.version)
+        )
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def alternatives(self, article_id: int) -> list[str]:
+        with self.engine.connect() as conn:
+            return self._alternatives(conn, article_id)
+
+    def published_phrasings(self, article_ids: Optional[Sequence[int]] = None) -> list[Phrasing]:
+        """The texts the index must hold: every phrasing of every published article."""
+        query = (
+            select(phrasings.c.id, phrasings.c.article_id, phrasings.c.text, phrasings.c.language)
+            .join(articles, articles.c.id == phrasings.c.article_id)
+            .where(articles.c.status == "published")
+            .order_by(phrasings.c.id)
+        )
+        if article_ids is not None:
+            query = query.where(phrasings.c.article_id.in_(list(article_ids)))
+        with self.engine.connect() as conn:
+            return [Phrasing(*row) for row in conn.execute(query)]
+
+    def phrasing_ids(self, article_id: int) -> list[int]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(phrasings.c.id).where(phrasings.c.article_id == article_id)).scalars())
+
+    def count(self, status: Optional[str] = None) -> int:
+        query = select(func.count()).select_from(articles)
+        if status:
+            query = query.where(articles.c.status == status)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    # -- writing ---------------------------------------------------------------------
+
+    def save(self, data: ArticleInput, actor: str, note: str = "") -> SaveResult:
+        """Create the article or, when its slug exists, store a new version if anything changed."""
+        with self.engine.begin() as conn:
+            return self._save(conn, data, actor, note)
+
+    def save_all(self, items: Sequence[ArticleInput], actor: str, note: str = "") -> list[SaveResult]:
+        """Save many articles in one transaction: an import either lands whole or not at all."""
+        slugs = [item.slug for item in items]
+        duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        if duplicates:
+            raise ArticleError(f"the same slug appears more than once: {', '.join(duplicates)}")
+        with self.engine.begin() as conn:
+            return [self._save(conn, item, actor, note) for item in items]
+
+    def set_status(self, slug: str, status: str, actor: str, note: str = "") -> SaveResult:
+        with self.engine.begin() as conn:
+            row = conn.execute(select(articles).where(articles.c.slug == slug).with_for_update()).first()
+            if row is None:
+                raise ArticleError(f"no article with slug {slug!r}")
+            current = _article(row)
+            if current.status == status:
+                return SaveResult(current, changed=False, created=False)
+            return self._write_version(conn, current, {"status": status}, actor, note)
+
+    def record_feedback(self, article_id: int, helpful: bool, source: str, nonce: str) -> bool:
+        """Store one vote; False when this nonce already voted (double submit, replay)."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(feedback).values(
+                        article_id=article_id, helpful=helpful, source=source, nonce=nonce, created_at=utcnow()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def feedback_counts(self, article_id: int) -> dict[str, int]:
+        query = (
+            select(feedback.c.helpful, func.count())
+            .where(feedback.c.article_id == article_id)
+            .group_by(feedback.c.helpful)
+        )
+        with self.engine.connect() as conn:
+            counts = {bool(helpful): int(n) for helpful, n in conn.execute(query)}
+        return {"helpful": counts.get(True, 0), "unhelpful": counts.get(False, 0)}
+
+    def record_miss(self, query_text: str, language: Optional[str], best_score: Optional[float], source: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(search_misses).values(
+                    query=query_text[:500], language=language, best_score=best_score, source=source, created_at=utcnow()
+                )
+            )
+
+    def misses(self, limit: int = 100) -> list[dict]:
+        query = select(search_misses).order_by(search_misses.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    # -- internals -------------------------------------------------------------------
+
+    def _save(self, conn: Connection, data: ArticleInput, actor: str, note: str) -> SaveResult:
+        row = conn.execute(select(articles).where(articles.c.slug == data.slug).with_for_update()).first()
+        if row is None:
+            now = utcnow()
+            article_id = conn.execute(
+                insert(articles).values(
+                    slug=data.slug,
+                    language=data.language,
+                    topic=data.topic,
+                    tags=list(data.tags),
+                    question=data.question,
+                    answer=data.answer,
+                    status=data.status,
+                    origin=data.origin,
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            ).inserted_primary_key[0]
+            created = _article(conn.execute(select(articles).where(articles.c.id == article_id)).one())
+            self._insert_version(conn, created, actor, note or "created")
+            self._replace_phrasings(conn, created, data.alternatives)
+            return SaveResult(created, changed=True, created=True)
+        current = _article(row)
+        if current.language != data.language:
+            raise ArticleError(f"article {data.slug!r} is in {current.language!r}; its language cannot change")
+        changes = {
+            key: value
+            for key, value in {
+                "question": data.question,
+                "answer": data.answer,
+                "topic": data.topic,
+                "tags": list(data.tags),
+                "status": data.status,
+            }.items()
+            if value != (list(current.tags) if key == "tags" else getattr(current, key))
+        }
+        alternatives_changed = data.alternatives and list(data.alternatives) != self._alternatives(conn, current.id)
+        if not changes and not alternatives_changed:
+            return SaveResult(current, changed=False, created=False)
+        result = self._write_version(conn, current, changes, actor, note or "updated")
+        if alternatives_changed or "question" in changes:
+            self._replace_phrasings(
+                conn, result.article, data.alternatives or tuple(self._alternatives(conn, current.id))
+            )
+        return result
+
+    def _write_version(self, conn: Connection, current: Article, changes: dict, actor: str, note: str) -> SaveResult:
+        version = current.version + 1
+        conn.execute(
+            update(articles)
+            .where(articles.c.id == current.id)
+            .values(**changes, version=version, updated_at=utcnow())
+        )
+        saved = _article(conn.execute(select(articles).where(articles.c.id == current.id)).one())
+        self._insert_version(conn, saved, actor, note)
+        return SaveResult(saved, changed=True, created=False)
+
+    @staticmethod
+    def _insert_version(conn: Connection, article: Article, actor: str, note: str) -> None:
+        conn.execute(
+            insert(article_versions).values(
+                article_id=article.id,
+                version=article.version,
+                question=article.question,
+                answer=article.answer,
+                topic=article.topic,
+                tags=list(article.tags),
+                status=article.status,
+                changed_by=actor,
+                note=note,
+                created_at=article.updated_at,
+            )
+        )
+
+    @staticmethod
+    def _alternatives(conn: Connection, article_id: int) -> list[str]:
+        query = (
+            select(phrasings.c.text)
+            .where(and_(phrasings.c.article_id == article_id, phrasings.c.kind == "alternative"))
+            .order_by(phrasings.c.id)
+        )
+        return list(conn.execute(query).scalars())
+
+    @staticmethod
+    def _replace_phrasings(conn: Connection, article: Article, alternatives: Sequence[str]) -> None:
+        conn.execute(phrasings.delete().where(phrasings.c.article_id == article.id))
+        rows = [{"article_id": article.id, "text": article.question, "language": article.language, "kind": "question"}]
+        rows += [
+            {"article_id": article.id, "text": text, "language": article.language, "kind": "alternative"}
+            for text in alternatives
+            if text != article.question
+        ]
+        conn.execute(insert(phrasings), rows)
+
+
+def _article(row: Row) -> Article:
+    return Article(
+        id=row.id,
+        slug=row.slug,
+        language=row.language,
+        topic=row.topic,
+        tags=tuple(row.tags or ()),
+        question=row.question,
+        answer=row.answer,
+        status=row.status,
+        origin=row.origin,
+        version=row.version,
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
+    )
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

@@ -1,0 +1,172 @@
+"""The public knowledge base on the web: search page, article pages, JSON API.
+
+Only published articles are ever shown here; drafts and withdrawn articles answer 404
+exactly like slugs that never existed, so their existence does not leak either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from itertools import groupby
+from pathlib import Path
+from typing import Any, Optional
+
+import jinja2
+from aiohttp import web
+
+from knowledge.articles import ArticleError, parse_language
+from knowledge.base import KnowledgeBase
+from knowledge.render import render_markdown
+
+MAX_QUERY_CHARS = 500
+MAX_RESULTS = 20
+
+templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=jinja2.select_autoescape(default=True),
+    enable_async=False,
+)
+
+
+class KnowledgeSite:
+    """Handlers for the public pages and API, over one knowledge base."""
+
+    def __init__(self, knowledge: KnowledgeBase, miss_threshold: float, display_floor: float = 0.3) -> None:
+        self.knowledge = knowledge
+        self.miss_threshold = miss_threshold
+        self.display_floor = display_floor
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/kb", self.search_page),
+            web.get("/kb/{slug}", self.article_page),
+            web.post("/kb/{slug}/feedback", self.feedback),
+            web.get("/api/kb/search", self.api_search),
+            web.get("/api/kb/articles", self.api_articles),
+            web.get("/api/kb/articles/{slug}", self.api_article),
+        ]
+
+    # -- pages -----------------------------------------------------------------------
+
+    async def search_page(self, request: web.Request) -> web.Response:
+        query = request.query.get("q", "").strip()
+        error = None
+        try:
+            language = parse_language(request.query.get("lang"))
+            query = _check_query(query, required=False)
+        except ArticleError as exc:
+            language, query, error = None, "", str(exc)
+        hits: list = []
+        topics: list = []
+        if query:
+            hits = await self._search(query, language, 10, source="web")
+            hits = [hit for hit in hits if hit.score >= self.display_floor]
+        else:
+            articles = await asyncio.to_thread(self.knowledge.store.list, "published", language)
+            topics = [(topic, list(items)) for topic, items in groupby(articles, key=lambda a: a.topic)]
+        return _render(
+            "kb_search.html",
+            query=query,
+            language=language,
+            hits=hits,
+            topics=topics,
+            error=error,
+            max_query=MAX_QUERY_CHARS,
+            page_language=language,
+            status=400 if error else 200,
+        )
+
+    async def article_page(self, request: web.Request) -> web.Response:
+        article = await asyncio.to_thread(self.knowledge.store.get, request.match_info["slug"])
+        if article is None:
+            raise web.HTTPNotFound(text="No published article at this address.")
+        return _render(
+            "kb_article.html",
+            article=article,
+            answer_html=render_markdown(article.answer),
+            nonce=secrets.token_urlsafe(16),
+            feedback_state=request.query.get("feedback"),
+            page_language=article.language,
+        )
+
+    async def feedback(self, request: web.Request) -> web.Response:
+        slug = request.match_info["slug"]
+        form = await request.post()
+        helpful = form.get("helpful")
+        nonce = form.get("nonce")
+        if helpful not in ("yes", "no") or not isinstance(nonce, str) or not 16 <= len(nonce) <= 64:
+            raise web.HTTPBadRequest(text="Feedback needs helpful=yes|no and the form's nonce.")
+        try:
+            recorded = await asyncio.to_thread(self.knowledge.record_feedback, slug, helpful == "yes", "web", nonce)
+        except ArticleError:
+            raise web.HTTPNotFound(text="No published article at this address.") from None
+        raise web.HTTPSeeOther(f"/kb/{slug}?feedback={'thanks' if recorded else 'duplicate'}")
+
+    # -- JSON API --------------------------------------------------------------------
+
+    async def api_search(self, request: web.Request) -> web.Response:
+        try:
+            query = _check_query(request.query.get("q", ""), required=True)
+            language = parse_language(request.query.get("lang"))
+            limit = _limit(request.query.get("limit"))
+        except ArticleError as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        hits = await self._search(query, language, limit, source="api")
+        base = str(request.url.origin())
+        return web.json_response(
+            {
+                "query": query,
+                "language": language,
+                "results": [hit.to_dict(f"{base}/kb/{hit.article.slug}") for hit in hits],
+            }
+        )
+
+    async def api_articles(self, request: web.Request) -> web.Response:
+        try:
+            language = parse_language(request.query.get("lang"))
+        except ArticleError as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        articles = await asyncio.to_thread(self.knowledge.store.list, "published", language)
+        return web.json_response({"articles": [a.to_dict() for a in articles]})
+
+    async def api_article(self, request: web.Request) -> web.Response:
+        article = await asyncio.to_thread(self.knowledge.store.get, request.match_info["slug"])
+        if article is None:
+            return web.json_response({"error": "no published article with this slug"}, status=404)
+        return web.json_response(article.to_dict())
+
+    async def _search(self, query: str, language: Optional[str], limit: int, source: str) -> list:
+        hits = await asyncio.to_thread(self.knowledge.search, query, language, limit)
+        best = hits[0].score if hits else None
+        if best is None or best < self.miss_threshold:
+            await asyncio.to_thread(self.knowledge.store.record_miss, query, language, best, source)
+        return hits
+
+
+def _check_query(query: str, required: bool) -> str:
+    query = query.strip()
+    if required and not query:
+        raise ArticleError("parameter q (the question to search for) is missing")
+    if len(query) > MAX_QUERY_CHARS:
+        raise ArticleError(f"the search text is longer than {MAX_QUERY_CHARS} characters")
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in query):
+        raise ArticleError("the search text contains control characters")
+    return query
+
+
+def _limit(raw: Optional[str]) -> int:
+    if raw is None or raw == "":
+        return 5
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ArticleError(f"limit must be a number from 1 to {MAX_RESULTS}") from None
+    if not 1 <= value <= MAX_RESULTS:
+        raise ArticleError(f"limit must be a number from 1 to {MAX_RESULTS}")
+    return value
+
+
+def _render(name: str, status: int = 200, **context: Any) -> web.Response:
+    html = templates.get_template(name).render(**context)
+    return web.Response(text=html, content_type="text/html", status=status)

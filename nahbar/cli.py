@@ -1,0 +1,162 @@
+"""The `nahbar` command: thin wrappers over the cores, one sub-command per operator task."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+import yaml
+
+DEMO_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "demo" / "velora_faq.yml"
+
+
+def _settings():
+    from nahbar.settings import Settings
+
+    return Settings.from_env()
+
+
+def _knowledge():
+    from nahbar.services import connect, open_knowledge
+
+    settings = _settings()
+    return open_knowledge(settings, connect(settings))
+
+
+def read_articles(path: Path) -> list[Any]:
+    """Entries of a YAML or JSON import file: a list, or a mapping with an `articles` list."""
+    from knowledge.articles import ArticleError
+
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ArticleError(f"cannot read {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError:
+        raise ArticleError(f"{path} is not UTF-8 text") from None
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise ArticleError(f"{path} is not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {exc}") from exc
+    if isinstance(data, dict):
+        data = data.get("articles")
+    if not isinstance(data, list):
+        raise ArticleError(f"{path} must hold a list of articles (or a mapping with an 'articles' list)")
+    return data
+
+
+def cmd_kb_import(args: argparse.Namespace) -> int:
+    report = _knowledge().import_articles(read_articles(Path(args.file)), actor=args.actor)
+    print(f"imported {args.file}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged")
+    return 0
+
+
+def cmd_kb_export(args: argparse.Namespace) -> int:
+    knowledge = _knowledge()
+    entries = []
+    for article in knowledge.store.list(status=None if args.all else "published"):
+        entry = {k: v for k, v in article.to_dict().items() if k not in ("version", "updated_at")}
+        alternatives = knowledge.store.alternatives(article.id)
+        if alternatives:
+            entry["alternatives"] = alternatives
+        entries.append(entry)
+    text = yaml.safe_dump({"articles": entries}, allow_unicode=True, sort_keys=False)
+    if args.output:
+        Path(args.output).write_text(text, "utf-8")
+        print(f"exported {len(entries)} articles to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_kb_search(args: argparse.Namespace) -> int:
+    from knowledge.articles import parse_language
+
+    hits = _knowledge().search(args.query, parse_language(args.lang), args.limit)
+    if not hits:
+        print("no published article matches")
+    for hit in hits:
+        print(f"{hit.score:.3f}  [{hit.article.language}] {hit.article.slug}: {hit.article.question}")
+    return 0
+
+
+def cmd_kb_reindex(_args: argparse.Namespace) -> int:
+    count = _knowledge().rebuild()
+    print(f"index rebuilt from the database: {count} phrasings")
+    return 0
+
+
+def cmd_train(_args: argparse.Namespace) -> int:
+    from bot.training import ensure_model
+
+    path = ensure_model(_settings().models_dir)
+    print(f"Rasa model ready: {path}")
+    return 0
+
+
+def cmd_serve(_args: argparse.Namespace) -> int:
+    from nahbar.server import serve
+
+    serve(_settings())
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Train if needed, load the demo knowledge base if it is empty, and serve."""
+    from bot.training import ensure_model
+
+    settings = _settings()
+    ensure_model(settings.models_dir)
+    knowledge = _knowledge()
+    if knowledge.store.count() == 0:
+        report = knowledge.import_articles(read_articles(DEMO_FILE), actor="demo")
+        print(f"demo knowledge base loaded: {report.created} articles")
+    del knowledge
+    return cmd_serve(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nahbar", description="Nahbar chatbot and helpdesk")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="start the server").set_defaults(func=cmd_serve)
+    commands.add_parser("demo", help="train if needed, load demo articles, start the server").set_defaults(func=cmd_demo)
+    commands.add_parser("train", help="train the Rasa model if its training data changed").set_defaults(func=cmd_train)
+    kb = commands.add_parser("kb", help="manage the public knowledge base").add_subparsers(dest="kb_command", required=True)
+    imp = kb.add_parser("import", help="import articles from a YAML or JSON file")
+    imp.add_argument("file")
+    imp.add_argument("--actor", default="cli", help="name recorded in the version history")
+    imp.set_defaults(func=cmd_kb_import)
+    exp = kb.add_parser("export", help="export articles as YAML (re-importable)")
+    exp.add_argument("-o", "--output")
+    exp.add_argument("--all", action="store_true", help="include drafts and withdrawn articles")
+    exp.set_defaults(func=cmd_kb_export)
+    search = kb.add_parser("search", help="search published articles")
+    search.add_argument("query")
+    search.add_argument("--lang", help="de or en (default: all)")
+    search.add_argument("--limit", type=int, default=5)
+    search.set_defaults(func=cmd_kb_search)
+    kb.add_parser("reindex", help="rebuild the search index from the database").set_defaults(func=cmd_kb_reindex)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    from knowledge.articles import ArticleError
+    from knowledge.embeddings import EncoderError
+    from nahbar.settings import SettingsError
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    logging.basicConfig(level=os.environ.get("NAHBAR_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (SettingsError, ArticleError, EncoderError, FileNotFoundError) as exc:
+        print(f"nahbar: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

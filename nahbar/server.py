@@ -1,0 +1,121 @@
+"""The Nahbar server: one aiohttp application that owns every conversation.
+
+It composes the parts and adds nothing of its own: the widget channel and the demo page
+(`bot`), the public knowledge base (`knowledge`), the Rasa model with its custom actions
+running in-process (`actions`), and a health check for operators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from aiohttp import web
+from sqlalchemy.engine import Engine
+
+from actions.context import ActionContext, configure
+from bot.brain import Brain
+from bot.channel import WidgetChannel
+from bot.conversations import ConversationStore
+from bot.service import ConversationService
+from bot.trackers import sql_tracker_store
+from bot.training import model_path
+from bot.web import widget_routes
+from knowledge.base import KnowledgeBase
+from knowledge.web import KnowledgeSite
+from nahbar.services import connect, open_knowledge
+from nahbar.settings import Settings, SettingsError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Parts:
+    """The running parts of one server, for tests and benchmarks to reach into."""
+
+    settings: Settings
+    engine: Engine
+    knowledge: KnowledgeBase
+    brain: Brain
+    service: ConversationService
+    channel: WidgetChannel
+
+
+PARTS = web.AppKey("parts", Parts)
+
+
+def resolve_model(settings: Settings) -> Path:
+    path = settings.rasa_model or model_path(settings.models_dir)
+    if not path.is_file():
+        raise SettingsError(
+            f"no trained Rasa model for the current training data at {path}; run `nahbar train` first"
+        )
+    return path
+
+
+async def build_parts(settings: Settings) -> Parts:
+    """Everything the server needs, loaded before it accepts the first connection."""
+    engine = await asyncio.to_thread(connect, settings)
+    knowledge = await asyncio.to_thread(open_knowledge, settings, engine)
+    conversations = ConversationStore(engine)
+    await asyncio.to_thread(conversations.create_tables)
+    configure(ActionContext(knowledge, settings.base_url, settings.answer_threshold, settings.support_contact))
+    brain = await asyncio.to_thread(
+        Brain.load,
+        resolve_model(settings),
+        settings.action_endpoint,
+        sql_tracker_store(settings.database_url, settings.data_dir),
+    )
+    service = ConversationService(conversations, brain, settings.max_message_chars, settings.session_days)
+    return Parts(settings, engine, knowledge, brain, service, WidgetChannel(service))
+
+
+def create_app(parts: Parts) -> web.Application:
+    app = web.Application(client_max_size=256 * 1024)
+    app[PARTS] = parts
+    parts.channel.attach(app)
+    site = KnowledgeSite(parts.knowledge, miss_threshold=parts.settings.answer_threshold)
+    app.add_routes(site.routes())
+    app.add_routes(widget_routes(parts.settings.session_days))
+    app.add_routes([web.get("/healthz", health)])
+    return app
+
+
+async def health(request: web.Request) -> web.Response:
+    parts = request.app[PARTS]
+    published = await asyncio.to_thread(parts.knowledge.store.count, "published")
+    return web.json_response(
+        {
+            "status": "ok",
+            "published_articles": published,
+            "indexed_phrasings": len(parts.knowledge),
+            "embedding_model": parts.knowledge.encoder.name,
+            "rasa_model": parts.brain.model_path.name,
+        }
+    )
+
+
+def serve(settings: Settings) -> None:
+    async def app_factory() -> web.Application:
+        parts = await build_parts(settings)
+        app = create_app(parts)
+
+        async def dispose(_app: web.Application) -> None:
+            parts.engine.dispose()
+
+        app.on_cleanup.append(dispose)
+        base = settings.base_url
+        print(
+            f"\nNahbar is running:\n"
+            f"  demo page with the chat widget  {base}/\n"
+            f"  public knowledge base           {base}/kb\n"
+            f"  knowledge search API            {base}/api/kb/search?q=delivery\n"
+            f"  health                          {base}/healthz\n",
+            flush=True,
+        )
+        return app
+
+    web.run_app(app_factory(), host=settings.host, port=settings.port, print=None)

@@ -1,0 +1,35 @@
+"""Builds the long-lived parts of Nahbar from settings, for the server, the CLI and actions."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from knowledge.base import KnowledgeBase
+from knowledge.embeddings import load_encoder
+from knowledge.store import ArticleStore
+from nahbar.database import make_engine
+from nahbar.settings import Settings, SettingsError
+
+
+def connect(settings: Settings) -> Engine:
+    """An engine whose database answered, or a SettingsError that says where it failed."""
+    settings.prepare()
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        raise SettingsError(
+            f"DATABASE_URL={engine.url.render_as_string(hide_password=True)!r} cannot be reached: {exc.orig}"
+        ) from exc
+    return engine
+
+
+def open_knowledge(settings: Settings, engine: Engine) -> KnowledgeBase:
+    """The knowledge base with its tables created and its index checked against the database."""
+    store = ArticleStore(engine)
+    store.create_tables()
+    knowledge = KnowledgeBase(store, load_encoder(settings.embedding_model), settings.index_path)
+    knowledge.open()
+    return knowledge

@@ -1,0 +1,131 @@
+"""All of Nahbar's settings in one place.
+
+Defaults describe the embedded set-up (SQLite and a FAISS index in one data directory),
+so a fresh checkout runs with no configuration at all. Every value can be overridden by an
+environment variable; a wrong value stops the start with a message that names the variable
+and says what would be accepted, instead of failing later somewhere deep in a request.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_EMBEDDING_MODEL = "use-multilingual"
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
+
+
+class SettingsError(ValueError):
+    """A setting has a value Nahbar cannot work with; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = PROJECT_ROOT / "data"
+    database_url: str = ""
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    host: str = "127.0.0.1"
+    port: int = 8000
+    models_dir: Path = PROJECT_ROOT / "models"
+    rasa_model: Optional[Path] = None
+    action_endpoint: Optional[str] = None
+    answer_threshold: float = 0.55
+    max_message_chars: int = 2000
+    public_url: str = ""
+    support_contact: str = "support@example.com"
+    session_days: int = 30
+
+    @property
+    def index_path(self) -> Path:
+        return self.data_dir / "knowledge.faiss"
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+        """Read the environment, validate everything, and report all problems at once."""
+        env = os.environ if env is None else env
+        problems: list[str] = []
+
+        def get(name: str, default: str) -> str:
+            value = env.get(name, "").strip()
+            return value or default
+
+        def number(name: str, default: float, kind: type, low: float, high: float) -> float:
+            raw = get(name, str(default))
+            try:
+                value = kind(raw)
+            except ValueError:
+                problems.append(f"{name}={raw!r} is not a {kind.__name__}")
+                return default
+            if not low <= value <= high:
+                problems.append(f"{name}={raw!r} must lie between {low} and {high}")
+                return default
+            return value
+
+        data_dir = Path(get("NAHBAR_DATA_DIR", str(cls.data_dir))).expanduser()
+        database_url = get("DATABASE_URL", f"sqlite:///{data_dir / 'nahbar.db'}")
+        try:
+            url = make_url(database_url)
+            backend = url.get_backend_name()
+            if backend not in SUPPORTED_DATABASES:
+                problems.append(
+                    f"DATABASE_URL uses {backend!r}; supported are "
+                    f"{', '.join(SUPPORTED_DATABASES)} (e.g. postgresql://user@127.0.0.1:5432/nahbar)"
+                )
+        except ArgumentError:
+            problems.append(
+                f"DATABASE_URL={database_url!r} is not a database URL "
+                "(e.g. sqlite:///data/nahbar.db or postgresql://user@127.0.0.1:5432/nahbar)"
+            )
+
+        action_endpoint = env.get("NAHBAR_ACTION_ENDPOINT", "").strip() or None
+        if action_endpoint and not action_endpoint.startswith(("http://", "https://")):
+            problems.append(
+                f"NAHBAR_ACTION_ENDPOINT={action_endpoint!r} must be an http(s) URL of a "
+                "rasa_sdk action server (e.g. http://127.0.0.1:5055/webhook), or unset to run "
+                "actions in-process"
+            )
+
+        public_url = get("NAHBAR_PUBLIC_URL", "").rstrip("/")
+        if public_url and not public_url.startswith(("http://", "https://")):
+            problems.append(f"NAHBAR_PUBLIC_URL={public_url!r} must start with http:// or https://")
+
+        settings = cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            embedding_model=get("NAHBAR_EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL),
+            host=get("NAHBAR_HOST", cls.host),
+            port=int(number("NAHBAR_PORT", cls.port, int, 1, 65535)),
+            models_dir=Path(get("NAHBAR_MODELS_DIR", str(cls.models_dir))).expanduser(),
+            rasa_model=Path(env["NAHBAR_RASA_MODEL"]).expanduser() if env.get("NAHBAR_RASA_MODEL", "").strip() else None,
+            action_endpoint=action_endpoint,
+            answer_threshold=number("NAHBAR_ANSWER_THRESHOLD", cls.answer_threshold, float, 0.0, 1.0),
+            max_message_chars=int(number("NAHBAR_MAX_MESSAGE_CHARS", cls.max_message_chars, int, 1, 100_000)),
+            public_url=public_url,
+            support_contact=get("NAHBAR_SUPPORT_CONTACT", cls.support_contact),
+            session_days=int(number("NAHBAR_SESSION_DAYS", cls.session_days, int, 1, 3650)),
+        )
+        if settings.rasa_model is not None and not settings.rasa_model.is_file():
+            problems.append(f"NAHBAR_RASA_MODEL={str(settings.rasa_model)!r} is not a file (train one with `nahbar train`)")
+        if problems:
+            raise SettingsError("Nahbar cannot start; fix these settings:\n  - " + "\n  - ".join(problems))
+        return settings
+
+    def prepare(self) -> None:
+        """Create the data directory, or explain why it cannot be used."""
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SettingsError(f"NAHBAR_DATA_DIR={str(self.data_dir)!r} cannot be created: {exc.strerror}") from exc
+        if not os.access(self.data_dir, os.W_OK):
+            raise SettingsError(f"NAHBAR_DATA_DIR={str(self.data_dir)!r} is not writable")
