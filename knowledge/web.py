@@ -32,8 +32,11 @@ templates = jinja2.Environment(
 class KnowledgeSite:
     """Handlers for the public pages and API, over one knowledge base."""
 
-    def __init__(self, knowledge: KnowledgeBase, miss_threshold: float, display_floor: float = 0.3) -> None:
+    def __init__(
+        self, knowledge: KnowledgeBase, base_url: str, miss_threshold: float, display_floor: float = 0.3
+    ) -> None:
         self.knowledge = knowledge
+        self.base_url = base_url
         self.miss_threshold = miss_threshold
         self.display_floor = display_floor
 
@@ -113,12 +116,11 @@ class KnowledgeSite:
         except ArticleError as exc:
             return web.json_response({"error": str(exc)}, status=400)
         hits = await self._search(query, language, limit, source="api")
-        base = str(request.url.origin())
         return web.json_response(
             {
                 "query": query,
                 "language": language,
-                "results": [hit.to_dict(f"{base}/kb/{hit.article.slug}") for hit in hits],
+                "results": [hit.to_dict(f"{self.base_url}/kb/{hit.article.slug}") for hit in hits],
             }
         )
 

@@ -77,7 +77,7 @@ def create_app(parts: Parts) -> web.Application:
     app = web.Application(client_max_size=256 * 1024)
     app[PARTS] = parts
     parts.channel.attach(app)
-    site = KnowledgeSite(parts.knowledge, miss_threshold=parts.settings.answer_threshold)
+    site = KnowledgeSite(parts.knowledge, parts.settings.base_url, miss_threshold=parts.settings.answer_threshold)
     app.add_routes(site.routes())
     app.add_routes(widget_routes(parts.settings.session_days))
     app.add_routes([web.get("/healthz", health)])

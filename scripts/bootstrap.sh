@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Create the Python 3.10 virtual environment and install Nahbar into it, when needed.
+# Idempotent: a second run with unchanged pyproject.toml installs nothing.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${NAHBAR_VENV:-$ROOT/.venv}"
+
+find_python() {
+  local candidate
+  for candidate in "${NAHBAR_PYTHON:-}" "$(command -v python3.10 || true)"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
+  done
+  if command -v pyenv >/dev/null 2>&1; then
+    for version in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.10(\.|$)' | sort -V -r); do
+      candidate="$(PYENV_VERSION="$version" pyenv which python 2>/dev/null || true)"
+      if [ -n "$candidate" ]; then echo "$candidate"; return 0; fi
+    done
+  fi
+  for candidate in "$HOME"/.pyenv/versions/3.10*/bin/python /usr/bin/python3.10 /usr/local/bin/python3.10; do
+    if [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
+  done
+  return 1
+}
+
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then
+  if ! PYTHON="$(find_python)"; then
+    echo "Nahbar needs Python 3.10 (Rasa 3.6 supports nothing newer), and none was found." >&2
+    echo "Install it (e.g. 'pyenv install 3.10.13') or point NAHBAR_PYTHON at a python3.10 binary." >&2
+    exit 1
+  fi
+  echo "creating virtual environment $VENV with $PYTHON"
+  rm -rf "$VENV"
+  "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --upgrade "pip<25" "setuptools>=68,<71" wheel
+fi
+
+STAMP="$VENV/.nahbar-install"
+WANT="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
+  echo "installing Nahbar and its dependencies into $VENV (the first time takes several minutes)"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]"
+  echo "$WANT" > "$STAMP"
+fi

