@@ -1,0 +1,59 @@
+"""A widget as a test sees it: a real socket.io client speaking Rasa's socketio protocol."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Optional
+
+import socketio
+
+
+class WidgetClient:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.token: Optional[str] = None
+        self.history: Optional[list[dict[str, Any]]] = None
+        self.events: asyncio.Queue = asyncio.Queue()
+        self._confirmed = asyncio.Event()
+        self.sio.on("session_confirm", self._on_confirm)
+        self.sio.on("history", self._on_history)
+        self.sio.on("bot_uttered", lambda data: self.events.put_nowait(("bot_uttered", data)))
+        self.sio.on("message_error", lambda data: self.events.put_nowait(("message_error", data)))
+
+    async def _on_confirm(self, data: Any) -> None:
+        self.token = data["session_id"] if isinstance(data, dict) else data
+        self._confirmed.set()
+
+    async def _on_history(self, data: Any) -> None:
+        self.history = data["messages"]
+
+    async def open(self, session_id: Optional[str] = None, language: Optional[str] = None) -> "WidgetClient":
+        await self.sio.connect(self.url, transports=["websocket"], wait_timeout=10)
+        await self.sio.emit("session_request", {"session_id": session_id, "customData": {"language": language}})
+        await asyncio.wait_for(self._confirmed.wait(), 10)
+        await asyncio.sleep(0.2)  # history, if any, follows the confirmation
+        return self
+
+    async def say(self, text: Any, expect: int = 1) -> list[dict[str, Any]]:
+        """Send a message and collect the next `expect` bot messages."""
+        await self.sio.emit("user_uttered", {"message": text, "session_id": self.token})
+        return [await self.next("bot_uttered") for _ in range(expect)]
+
+    async def ask(self, text: str) -> list[dict[str, Any]]:
+        """Send a message and collect every bot message until the bot falls quiet."""
+        await self.sio.emit("user_uttered", {"message": text, "session_id": self.token})
+        replies = [await self.next("bot_uttered")]
+        while True:
+            try:
+                replies.append(await self.next("bot_uttered", timeout=1.5))
+            except asyncio.TimeoutError:
+                return replies
+
+    async def next(self, kind: str, timeout: float = 30) -> dict[str, Any]:
+        event, data = await asyncio.wait_for(self.events.get(), timeout)
+        assert event == kind, f"expected {kind}, got {event}: {data}"
+        return data
+
+    async def close(self) -> None:
+        await self.sio.disconnect()
