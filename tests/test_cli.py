@@ -1,0 +1,72 @@
+"""The `nahbar` command as an operator runs it."""
+
+import json
+
+import pytest
+
+from nahbar.cli import DEMO_FILE, main
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("NAHBAR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def test_import_search_export_and_reimport(env, capsys):
+    assert main(["kb", "import", str(DEMO_FILE)]) == 0
+    assert "40 created" in capsys.readouterr().out
+    assert main(["kb", "search", "Wie lange dauert die Lieferung?", "--lang", "de", "--limit", "1"]) == 0
+    assert "lieferzeit" in capsys.readouterr().out
+    exported = env / "export.yml"
+    assert main(["kb", "export", "-o", str(exported)]) == 0
+    capsys.readouterr()
+    assert main(["kb", "import", str(exported)]) == 0
+    assert "0 created, 0 updated, 40 unchanged" in capsys.readouterr().out
+
+
+def test_reindex_rebuilds_the_index(env, capsys):
+    main(["kb", "import", str(DEMO_FILE)])
+    (env / "data" / "knowledge.faiss").unlink()
+    assert main(["kb", "reindex"]) == 0
+    assert "40 phrasings" in capsys.readouterr().out
+
+
+def test_json_import_files_are_accepted(env, capsys):
+    source = env / "articles.json"
+    source.write_text(json.dumps([{"language": "en", "question": "Do you rent bikes?", "answer": "Not yet."}]))
+    assert main(["kb", "import", str(source)]) == 0
+    assert "1 created" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "content, suffix, message",
+    [
+        ("articles: [unclosed", ".yml", "is not valid YAML"),
+        ("{not json", ".json", "is not valid JSON"),
+        ("just a string", ".yml", "must hold a list of articles"),
+        (b"\xff\xfe\x00binary", ".yml", "is not UTF-8 text"),
+        ("- {language: en, answer: no question}", ".yml", "question is missing"),
+    ],
+)
+def test_bad_import_files_get_a_clear_error_and_store_nothing(env, capsys, content, suffix, message):
+    main(["kb", "import", str(DEMO_FILE)])
+    capsys.readouterr()
+    bad = env / f"bad{suffix}"
+    bad.write_bytes(content if isinstance(content, bytes) else content.encode())
+    assert main(["kb", "import", str(bad)]) == 2
+    assert message in capsys.readouterr().err
+    main(["kb", "search", "Rechnung", "--limit", "1"])
+    assert "rechnung" in capsys.readouterr().out
+
+
+def test_a_missing_file_is_reported(env, capsys):
+    assert main(["kb", "import", str(env / "nope.yml")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_a_wrong_setting_stops_the_command_with_what_to_fix(env, capsys, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://x@y/z")
+    assert main(["kb", "search", "hi"]) == 2
+    assert "DATABASE_URL uses 'mysql'" in capsys.readouterr().err
