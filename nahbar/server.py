@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -96,6 +97,47 @@ async def health(request: web.Request) -> web.Response:
             "rasa_model": parts.brain.model_path.name,
         }
     )
+
+
+class ServerThread:
+    """The real server on a real port, in a thread with its own event loop (tests, benchmarks)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.url = settings.base_url
+        self.parts = None
+        self.loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._error: Optional[BaseException] = None
+        self._thread = threading.Thread(target=self._run, name="nahbar-test-server", daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.parts = self.loop.run_until_complete(build_parts(self.settings))
+            self._runner = web.AppRunner(create_app(self.parts))
+            self.loop.run_until_complete(self._runner.setup())
+            site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
+            self.loop.run_until_complete(site.start())
+        except BaseException as exc:  # surfaced in start()
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        self.loop.run_forever()
+        self.loop.run_until_complete(self._runner.cleanup())
+        self.parts.engine.dispose()
+
+    def start(self) -> "ServerThread":
+        self._thread.start()
+        self._ready.wait(timeout=300)
+        if self._error:
+            raise self._error
+        return self
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=30)
 
 
 def serve(settings: Settings) -> None:

@@ -5,24 +5,29 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${NAHBAR_VENV:-$ROOT/.venv}"
 
+is_python310() {
+  [ -n "$1" ] && [ -x "$1" ] && "$1" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1
+}
+
+# python3.10 on PATH may be a pyenv shim that refuses to run, so every candidate is tried.
 find_python() {
-  local candidate
+  local candidate version
   for candidate in "${NAHBAR_PYTHON:-}" "$(command -v python3.10 || true)"; do
-    if [ -n "$candidate" ] && [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
+    if is_python310 "$candidate"; then echo "$candidate"; return 0; fi
   done
   if command -v pyenv >/dev/null 2>&1; then
     for version in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.10(\.|$)' | sort -V -r); do
       candidate="$(PYENV_VERSION="$version" pyenv which python 2>/dev/null || true)"
-      if [ -n "$candidate" ]; then echo "$candidate"; return 0; fi
+      if is_python310 "$candidate"; then echo "$candidate"; return 0; fi
     done
   fi
   for candidate in "$HOME"/.pyenv/versions/3.10*/bin/python /usr/bin/python3.10 /usr/local/bin/python3.10; do
-    if [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
+    if is_python310 "$candidate"; then echo "$candidate"; return 0; fi
   done
   return 1
 }
 
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then
+if ! is_python310 "$VENV/bin/python"; then
   if ! PYTHON="$(find_python)"; then
     echo "Nahbar needs Python 3.10 (Rasa 3.6 supports nothing newer), and none was found." >&2
     echo "Install it (e.g. 'pyenv install 3.10.13') or point NAHBAR_PYTHON at a python3.10 binary." >&2

@@ -6,10 +6,8 @@ server); what tests change (databases, indexes) is fresh for every test.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
-import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
@@ -19,7 +17,6 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 import pytest  # noqa: E402
-from aiohttp import web  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from knowledge.base import KnowledgeBase  # noqa: E402
@@ -27,6 +24,7 @@ from knowledge.embeddings import Encoder, load_encoder  # noqa: E402
 from knowledge.store import ArticleStore  # noqa: E402
 from nahbar.cli import DEMO_FILE, read_articles  # noqa: E402
 from nahbar.database import make_engine  # noqa: E402
+from nahbar.server import ServerThread  # noqa: E402
 from nahbar.settings import PROJECT_ROOT, Settings  # noqa: E402
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
@@ -99,51 +97,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-class RunningServer:
-    """The real server on a real port, in a thread with its own event loop, as users run it."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.url = settings.base_url
-        self.parts = None
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="nahbar-test-server", daemon=True)
-
-    def _run(self) -> None:
-        from nahbar.server import build_parts, create_app
-
-        asyncio.set_event_loop(self._loop)
-        try:
-            self.parts = self._loop.run_until_complete(build_parts(self.settings))
-            self._runner = web.AppRunner(create_app(self.parts))
-            self._loop.run_until_complete(self._runner.setup())
-            site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
-            self._loop.run_until_complete(site.start())
-        except BaseException as exc:  # surfaced in start()
-            self._error = exc
-            self._ready.set()
-            return
-        self._ready.set()
-        self._loop.run_forever()
-        self._loop.run_until_complete(self._runner.cleanup())
-        self.parts.engine.dispose()
-
-    def start(self) -> "RunningServer":
-        self._thread.start()
-        self._ready.wait(timeout=300)
-        if self._error:
-            raise self._error
-        return self
-
-    def stop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=30)
-
-
 @pytest.fixture(scope="session")
-def server(rasa_model: Path, tmp_path_factory, demo_entries) -> Iterator[RunningServer]:
+def server(rasa_model: Path, tmp_path_factory, demo_entries) -> Iterator[ServerThread]:
     """One server for the end-to-end tests: SQLite, the demo knowledge base, the trained bot."""
     data_dir = tmp_path_factory.mktemp("server-data")
     port = _free_port()
@@ -155,7 +110,7 @@ def server(rasa_model: Path, tmp_path_factory, demo_entries) -> Iterator[Running
         rasa_model=rasa_model,
         max_message_chars=2000,
     )
-    running = RunningServer(settings).start()
+    running = ServerThread(settings).start()
     running.parts.knowledge.import_articles(demo_entries, actor="test")
     yield running
     running.stop()

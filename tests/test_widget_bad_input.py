@@ -93,7 +93,7 @@ def user_events(server, token):
             select(conversations.c.public_id).where(conversations.c.token_hash == hash_token(token))
         ).scalar_one()
     tracker = asyncio.run_coroutine_threadsafe(
-        server.parts.brain.agent.tracker_store.retrieve(public_id), server._loop
+        server.parts.brain.agent.tracker_store.retrieve(public_id), server.loop
     ).result(10)
     return tracker
 
