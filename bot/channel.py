@@ -90,6 +90,10 @@ class WidgetChannel:
         except MessageError as exc:
             await self._error(sid, exc.code, exc.message)
             return
+        except Exception:  # the database briefly gone, say: tell the customer, keep serving others
+            logger.exception("could not handle a widget message")
+            await self._error(sid, "unavailable", "Your message could not be saved. Please try again in a moment.")
+            return
         for reply in replies:
             await self.sio.emit("bot_uttered", bot_uttered_payload(reply), room=session.token)
 

@@ -99,6 +99,8 @@ class ConversationService:
             )
         except Exception:
             logger.exception("the bot failed on a message of conversation %s", conversation.public_id)
+            replies = []
+        if not replies:  # a crashed action leaves Rasa silent; the customer must not wait forever
             replies = [BotReply(text=FAILURE_REPLY[language])]
         offered = [payload for reply in replies for payload in reply.payloads()]
         stored = await asyncio.to_thread(

@@ -122,3 +122,16 @@ async def test_an_offered_button_payload_is_accepted_as_a_command(server, widget
 async def test_html_in_a_message_is_stored_as_the_text_it_is(server, widget):
     await widget.ask("<script>alert('x')</script> <b>hi</b>")
     assert stored_messages(server, widget.token)[0] == ("customer", "<script>alert('x')</script> <b>hi</b>")
+
+
+async def test_a_crashing_action_gets_an_apology_and_the_chat_goes_on(server, widget, monkeypatch):
+    def broken_search(*args, **kwargs):
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(server.parts.knowledge, "search", broken_search)
+    (reply,) = await widget.ask("How long does delivery take?")
+    assert reply["text"].startswith("Sorry, something went wrong on my side. Your message is saved")
+    assert stored_messages(server, widget.token)[0] == ("customer", "How long does delivery take?")
+    monkeypatch.undo()
+    replies = await widget.ask("How long does delivery take?")
+    assert "/kb/delivery-time" in replies[0]["text"]

@@ -1,0 +1,110 @@
+"""Widget round trip through the whole server, next to Rasa's `Agent.handle_message` alone.
+
+Round trip: a socket.io client emits `user_uttered` and waits for the last `bot_uttered` of
+the answer (validation, language detection, storing the message, Rasa with the in-process
+knowledge action, storing the replies, delivery). Baseline: `Agent.handle_message` on the
+same model and messages, with a CollectingOutputChannel and nothing stored by Nahbar.
+Needs a trained model (`nahbar train`). Prints p50/p99 in milliseconds.
+
+    .venv/bin/python benchmarks/bench_widget.py [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+
+import numpy as np  # noqa: E402
+import socketio  # noqa: E402
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage  # noqa: E402
+
+from bot.training import model_path  # noqa: E402
+from nahbar.cli import DEMO_FILE, read_articles  # noqa: E402
+from nahbar.server import ServerThread  # noqa: E402
+from nahbar.settings import Settings  # noqa: E402
+
+MESSAGES = [
+    "Hello", "How long does delivery take?", "Wie lange dauert die Lieferung?", "Can I pay with PayPal?",
+    "Wo finde ich meine Rechnung?", "Do you ship to Austria?", "Kann ich meine Bestellung stornieren?",
+    "thanks", "Which frame size do I need?", "Can I bring my dog to the moon?",
+]
+
+
+def p(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q))
+
+
+async def widget_round_trips(url: str, messages: list[str], expected: list[int]) -> list[float]:
+    client = socketio.AsyncClient(reconnection=False)
+    queue: asyncio.Queue = asyncio.Queue()
+    confirmed = asyncio.Event()
+    token = {}
+
+    async def on_confirm(data):
+        token["id"] = data["session_id"]
+        confirmed.set()
+
+    client.on("session_confirm", on_confirm)
+    client.on("bot_uttered", lambda data: queue.put_nowait(data))
+    await client.connect(url, transports=["websocket"])
+    await client.emit("session_request", {"session_id": None})
+    await confirmed.wait()
+    times = []
+    for text, count in zip(messages, expected):
+        start = time.perf_counter()
+        await client.emit("user_uttered", {"message": text, "session_id": token["id"]})
+        for _ in range(count):
+            await asyncio.wait_for(queue.get(), 30)
+        times.append((time.perf_counter() - start) * 1000)
+    await client.disconnect()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    models = Settings.from_env({}).models_dir
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = replace(
+            Settings.from_env({}), data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/nahbar.db",
+            port=8799, rasa_model=model_path(models),
+        )
+        server = ServerThread(settings).start()
+        server.parts.knowledge.import_articles(read_articles(DEMO_FILE), actor="bench")
+        agent = server.parts.brain.agent
+
+        async def direct(sender: str, text: str) -> int:
+            output = CollectingOutputChannel()
+            await agent.handle_message(UserMessage(text, output, sender))
+            return len(output.messages)
+
+        baseline, widget = [], []
+        expected: list[int] = []
+        for round_no in range(args.rounds):
+            counts = []
+            for text in MESSAGES:
+                start = time.perf_counter()
+                counts.append(asyncio.run_coroutine_threadsafe(direct(f"bench-{round_no}", text), server.loop).result())
+                baseline.append((time.perf_counter() - start) * 1000)
+            expected = counts
+            widget += asyncio.run(widget_round_trips(server.url, MESSAGES, expected))
+        server.stop()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {len(widget)} messages, 1 customer at a time")
+    print(f"widget round trip        p50 {statistics.median(widget):7.1f} ms   p99 {p(widget, 99):7.1f} ms")
+    print(f"Agent.handle_message     p50 {statistics.median(baseline):7.1f} ms   p99 {p(baseline, 99):7.1f} ms")
+    print(f"overhead of the widget path at p50: {statistics.median(widget) - statistics.median(baseline):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
