@@ -26,6 +26,7 @@ from nahbar.cli import DEMO_FILE, read_articles  # noqa: E402
 from nahbar.database import make_engine  # noqa: E402
 from nahbar.server import ServerThread  # noqa: E402
 from nahbar.settings import PROJECT_ROOT, Settings  # noqa: E402
+from tests.widget_client import WidgetClient  # noqa: E402
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL.startswith("postgresql") else [])
@@ -114,3 +115,11 @@ def server(rasa_model: Path, tmp_path_factory, demo_entries) -> Iterator[ServerT
     running.parts.knowledge.import_articles(demo_entries, actor="test")
     yield running
     running.stop()
+
+
+@pytest.fixture
+async def widget(server):
+    """A connected widget with a fresh session on the shared server."""
+    client = await WidgetClient(server.url).open()
+    yield client
+    await client.close()

@@ -11,13 +11,6 @@ from tests.widget_client import WidgetClient
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-async def widget(server):
-    client = await WidgetClient(server.url).open()
-    yield client
-    await client.close()
-
-
 async def send_raw(client, payload):
     await client.sio.emit("user_uttered", payload)
     return await client.next("message_error")

@@ -12,13 +12,6 @@ from tests.widget_client import WidgetClient
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-async def widget(server):
-    client = await WidgetClient(server.url).open()
-    yield client
-    await client.close()
-
-
 def stored_messages(server, token):
     with server.parts.engine.connect() as conn:
         conversation = conn.execute(
