@@ -149,10 +149,6 @@ class ConversationStore:
             StoredMessage(row.id, row.sender, row.text, row.data or {}, as_utc(row.created_at)) for row in reversed(rows)
         ]
 
-    def get(self, conversation_id: int) -> Conversation:
-        with self.engine.connect() as conn:
-            return _conversation(conn.execute(select(conversations).where(conversations.c.id == conversation_id)).one())
-
 
 def _conversation(row: Row) -> Conversation:
     return Conversation(

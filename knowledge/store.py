@@ -99,10 +99,6 @@ class ArticleStore:
         with self.engine.connect() as conn:
             return [Phrasing(*row) for row in conn.execute(query)]
 
-    def phrasing_ids(self, article_id: int) -> list[int]:
-        with self.engine.connect() as conn:
-            return list(conn.execute(select(phrasings.c.id).where(phrasings.c.article_id == article_id)).scalars())
-
     def count(self, status: Optional[str] = None) -> int:
         query = select(func.count()).select_from(articles)
         if status:
