@@ -20,7 +20,6 @@ class ActionContext:
     knowledge: KnowledgeBase
     base_url: str
     answer_threshold: float
-    support_contact: str
 
     def article_url(self, slug: str) -> str:
         return f"{self.base_url}/kb/{slug}"
@@ -44,5 +43,5 @@ def get_context() -> ActionContext:
 
             settings = Settings.from_env()
             knowledge = open_knowledge(settings, connect(settings))
-            _context = ActionContext(knowledge, settings.base_url, settings.answer_threshold, settings.support_contact)
+            _context = ActionContext(knowledge, settings.base_url, settings.answer_threshold)
         return _context

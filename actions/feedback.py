@@ -37,4 +37,4 @@ class ActionRecordFeedback(Action):
             dispatcher.utter_message(response="utter_glad_helped")
             return [SlotSet("awaiting", None)]
         dispatcher.utter_message(response="utter_sorry_unhelpful")
-        return [SlotSet("awaiting", "human")]
+        return [SlotSet("awaiting", "human"), SlotSet("handoff_reason", "unhelpful")]

@@ -42,7 +42,12 @@ class ActionAnswerFromKnowledge(Action):
             top = hits[0].score if hits else None
             await asyncio.to_thread(context.knowledge.store.record_miss, question, language, top, "bot")
             dispatcher.utter_message(response="utter_no_answer")
-            return [SlotSet("awaiting", "human"), SlotSet("last_article", None), SlotSet("last_answer_id", None)]
+            return [
+                SlotSet("awaiting", "human"),
+                SlotSet("handoff_reason", "no_answer"),
+                SlotSet("last_article", None),
+                SlotSet("last_answer_id", None),
+            ]
         article = best.article
         dispatcher.utter_message(
             response="utter_kb_answer",

@@ -25,6 +25,8 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 from rasa.core.agent import Agent  # noqa: E402
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage  # noqa: E402
 from rasa.core.tracker_store import TrackerStore  # noqa: E402
+from rasa.shared.core.constants import ACTION_LISTEN_NAME  # noqa: E402
+from rasa.shared.core.events import ActionExecuted, ConversationResumed  # noqa: E402
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig  # noqa: E402
 from rasa_sdk.executor import ActionExecutor  # noqa: E402
 from rasa_sdk.interfaces import ActionExecutionRejection  # noqa: E402
@@ -120,6 +122,21 @@ class Brain:
             message.parse_data = await self._parse_as_plain_text(text, metadata)
         await self.agent.handle_message(message)
         return [BotReply.from_rasa(m) for m in output.messages]
+
+    async def resume(self, sender_id: str) -> None:
+        """Let the bot answer again after people had the conversation.
+
+        The handoff action paused the tracker; resuming needs `action_listen` too, or the
+        next message is mispredicted as another handoff (RASA_NOTES).
+        """
+        processor = self.agent.processor
+        async with processor.lock_store.lock(sender_id):
+            tracker = await processor.get_tracker(sender_id)
+            if not tracker.is_paused():
+                return
+            tracker.update(ConversationResumed())
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+            await processor.save_tracker(tracker)
 
     async def _parse_as_plain_text(self, text: str, metadata: dict[str, Any]) -> dict[str, Any]:
         """NLU on the words without the command prefix; the tracker still logs what was typed."""

@@ -5,64 +5,52 @@ Existing Rasa widgets (rasa-webchat and friends) connect unchanged: `session_req
 Rasa 3.6's own channel it works with session persistence on (the client always joins its
 session's room), replays a resumed conversation's history (`history`, ignored by widgets
 that don't know it), and answers bad input with a `message_error` event.
+
+Nahbar's own widget also uses `handoff` (queue place, wait, agent), `agent_typing`,
+`customer_typing` and `offline_message` (the form shown when nobody is there).
 """
 
 from __future__ import annotations
 
-import inspect
 import logging
 from typing import Any, Optional
 
 import socketio
 
-from bot.conversations import StoredMessage
-from bot.service import ConversationService, MessageError, Session
+from bot.conversations import hash_token
+from bot.notifier import customer_room, maybe_await
+from bot.protocol import bot_uttered_payload, history_entry
+from bot.service import ConversationService, Session
+from bot.text import MessageError
 
 logger = logging.getLogger(__name__)
 
 MAX_EVENT_BYTES = 64 * 1024
 
 
-def bot_uttered_payload(message: StoredMessage) -> dict[str, Any]:
-    """A stored bot message in the shape Rasa's socketio channel emits."""
-    data = message.data
-    if data.get("custom") is not None and not message.text:
-        return data["custom"]
-    payload: dict[str, Any] = {"text": message.text}
-    if data.get("buttons"):
-        payload["quick_replies"] = [
-            {"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in data["buttons"]
-        ]
-    if data.get("image"):
-        payload["attachment"] = {"type": "image", "payload": {"src": data["image"]}}
-    elif data.get("attachment") is not None:
-        payload["attachment"] = data["attachment"]
-    return payload
-
-
-def history_entry(message: StoredMessage) -> dict[str, Any]:
-    entry = bot_uttered_payload(message) if message.sender == "bot" else {"text": message.text}
-    return {"sender": message.sender, "time": message.created_at.isoformat(), **entry}
+def create_socket_server(cors_origins: Any = "*", client_manager: Any = None) -> socketio.AsyncServer:
+    return socketio.AsyncServer(
+        async_mode="aiohttp",
+        cors_allowed_origins=cors_origins,
+        max_http_buffer_size=MAX_EVENT_BYTES,
+        client_manager=client_manager,
+        logger=False,
+        engineio_logger=False,
+    )
 
 
 class WidgetChannel:
     """Socket.io event handlers over the conversation service; no logic of its own."""
 
-    def __init__(self, service: ConversationService, cors_origins: Any = "*") -> None:
+    def __init__(self, sio: socketio.AsyncServer, service: ConversationService) -> None:
         self.service = service
-        self.sio = socketio.AsyncServer(
-            async_mode="aiohttp",
-            cors_allowed_origins=cors_origins,
-            max_http_buffer_size=MAX_EVENT_BYTES,
-            logger=False,
-            engineio_logger=False,
-        )
-        self.sio.on("session_request", self.on_session_request)
-        self.sio.on("user_uttered", self.on_user_uttered)
-        self.sio.on("disconnect", self.on_disconnect)
-
-    def attach(self, app: Any, path: str = "socket.io") -> None:
-        self.sio.attach(app, socketio_path=path)
+        self.handoff = service.handoff
+        self.sio = sio
+        sio.on("session_request", self.on_session_request)
+        sio.on("user_uttered", self.on_user_uttered)
+        sio.on("customer_typing", self.on_customer_typing)
+        sio.on("offline_message", self.on_offline_message)
+        sio.on("disconnect", self.on_disconnect)
 
     async def on_session_request(self, sid: str, data: Any = None) -> None:
         data = data if isinstance(data, dict) else {}
@@ -72,18 +60,14 @@ class WidgetChannel:
         await self.sio.emit("session_confirm", {"session_id": session.token}, room=sid)
         if history:
             await self.sio.emit("history", {"messages": [history_entry(m) for m in history]}, room=sid)
+        if session.conversation is not None:
+            status = await self.handoff.status(session.conversation.id)
+            if status["state"] != "bot":
+                await self.sio.emit("handoff", status, room=sid)
 
     async def on_user_uttered(self, sid: str, data: Any = None) -> None:
-        session = await self._session(sid)
+        session = await self._checked_session(sid, data, "message")
         if session is None:
-            await self._error(sid, "no_session", "Send session_request before user_uttered.")
-            return
-        if not isinstance(data, dict):
-            await self._error(sid, "malformed", "user_uttered needs an object with a 'message' field.")
-            return
-        claimed = data.get("session_id")
-        if claimed not in (None, "", session.token):
-            await self._error(sid, "session_mismatch", "This socket belongs to another session; request a session first.")
             return
         try:
             _customer, replies = await self.service.handle(session, data.get("message"))
@@ -94,31 +78,89 @@ class WidgetChannel:
             logger.exception("could not handle a widget message")
             await self._error(sid, "unavailable", "Your message could not be saved. Please try again in a moment.")
             return
+        await self._count_presence(sid, session)
         for reply in replies:
-            await self.sio.emit("bot_uttered", bot_uttered_payload(reply), room=session.token)
+            await self.sio.emit("bot_uttered", bot_uttered_payload(reply), room=_room(session))
+
+    async def on_customer_typing(self, sid: str, data: Any = None) -> None:
+        session = await self._session(sid)
+        if session is not None and session.conversation is not None and isinstance(data, dict):
+            await self.handoff.customer_typing(session.conversation, bool(data.get("typing")))
+
+    async def on_offline_message(self, sid: str, data: Any = None) -> None:
+        session = await self._checked_session(sid, data, "email")
+        if session is None:
+            return
+        if session.conversation is None:
+            await self._error(sid, "not_waiting", "There is nothing to leave a message for yet.")
+            return
+        try:
+            stored = await self.handoff.leave_message(session.conversation, data.get("email"), data.get("message"))
+        except MessageError as exc:
+            await self._error(sid, exc.code, exc.message)
+            return
+        except Exception:
+            logger.exception("could not store an offline message")
+            await self._error(sid, "unavailable", "Your message could not be saved. Please try again in a moment.")
+            return
+        room = _room(session)
+        await self.sio.emit("message_stored", {"id": stored[0].id, "text": stored[0].text}, room=room)
+        await self.sio.emit("bot_uttered", bot_uttered_payload(stored[1]), room=room)
+        await self.sio.emit("handoff", await self.handoff.status(session.conversation.id), room=room)
 
     async def on_disconnect(self, sid: str) -> None:
-        logger.debug("widget socket %s disconnected", sid)
+        stored = await self._stored(sid)
+        counted = stored.get("counted")
+        if counted is not None:
+            await self.handoff.customer_disconnected(counted)
+
+    async def _checked_session(self, sid: str, data: Any, field: str) -> Optional[Session]:
+        session = await self._session(sid)
+        if session is None:
+            await self._error(sid, "no_session", "Send session_request first.")
+            return None
+        if not isinstance(data, dict):
+            await self._error(sid, "malformed", f"This event needs an object with a '{field}' field.")
+            return None
+        claimed = data.get("session_id")
+        if claimed not in (None, "", session.token):
+            await self._error(sid, "session_mismatch", "This socket belongs to another session; request a session first.")
+            return None
+        return session
 
     async def _bind(self, sid: str, session: Session) -> None:
-        previous = await self._session(sid)
+        stored = await self._stored(sid)
+        previous = stored.get("session")
         if previous is not None and previous.token != session.token:
-            await _maybe_await(self.sio.leave_room(sid, previous.token))
-        await self.sio.save_session(sid, {"session": session})
+            await maybe_await(self.sio.leave_room(sid, _room(previous)))
+        if stored.get("counted") is not None:
+            await self.handoff.customer_disconnected(stored["counted"])
+        await self.sio.save_session(sid, {"session": session, "counted": None})
         # python-socketio >= 5.10 made enter_room a coroutine; Rasa 3.6 never awaits it.
-        await _maybe_await(self.sio.enter_room(sid, session.token))
+        await maybe_await(self.sio.enter_room(sid, _room(session)))
+        await self._count_presence(sid, session)
+
+    async def _count_presence(self, sid: str, session: Session) -> None:
+        """Agents see whether the customer is still there; each socket counts once."""
+        stored = await self._stored(sid)
+        if session.conversation is not None and stored.get("counted") is None:
+            stored["counted"] = session.conversation
+            await self.sio.save_session(sid, stored)
+            await self.handoff.customer_connected(session.conversation)
+
+    async def _stored(self, sid: str) -> dict[str, Any]:
+        try:
+            return dict(await self.sio.get_session(sid))
+        except KeyError:
+            return {}
 
     async def _session(self, sid: str) -> Optional[Session]:
-        try:
-            stored = await self.sio.get_session(sid)
-        except KeyError:
-            return None
-        return stored.get("session")
+        return (await self._stored(sid)).get("session")
 
     async def _error(self, sid: str, code: str, message: str) -> None:
         await self.sio.emit("message_error", {"code": code, "message": message}, room=sid)
 
 
-async def _maybe_await(result: Any) -> None:
-    if inspect.isawaitable(result):
-        await result
+def _room(session: Session) -> str:
+    return customer_room(hash_token(session.token))
+

@@ -35,6 +35,7 @@ def hash_token(token: str) -> str:
 class Conversation:
     id: int
     public_id: str
+    token_hash: str
     language: Optional[str]
     state: str
     offered_commands: frozenset[str]
@@ -59,6 +60,11 @@ class ConversationStore:
 
     def create_tables(self) -> None:
         metadata.create_all(self.engine)
+
+    def get(self, conversation_id: int) -> Optional[Conversation]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(conversations).where(conversations.c.id == conversation_id)).first()
+        return _conversation(row) if row else None
 
     def find(self, token: str, max_age: timedelta) -> Optional[Conversation]:
         """The conversation this token opened, if it exists and was active within `max_age`."""
@@ -154,6 +160,7 @@ def _conversation(row: Row) -> Conversation:
     return Conversation(
         id=row.id,
         public_id=row.public_id,
+        token_hash=row.token_hash,
         language=row.language,
         state=row.state,
         offered_commands=frozenset(row.offered_commands or ()),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -32,4 +32,54 @@ messages = Table(
     Column("data", JSON, nullable=False, default=dict),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_chat_messages_conversation", "conversation_id", "id"),
+)
+
+# One row per time a conversation is handed to people; a conversation handed back to the
+# bot and escalated again gets a second row. Times are kept for waiting and first-response
+# figures; the outcome and resolution feed the bridge.
+handoffs = Table(
+    "chat_handoffs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("chat_conversations.id", ondelete="CASCADE"), nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("priority", Integer, nullable=False, default=0),
+    # Asked outside office hours or with nobody online: a message to answer later.
+    Column("offline", Boolean, nullable=False, default=False),
+    Column("contact_email", String(254), nullable=True),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("agent_id", Integer, nullable=True),
+    Column("agent_name", String(64), nullable=True),
+    Column("claimed_at", DateTime(timezone=True), nullable=True),
+    Column("first_response_at", DateTime(timezone=True), nullable=True),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Column("outcome", String(16), nullable=True),
+    Column("resolution_summary", Text, nullable=True),
+    Column("resolution_kind", String(16), nullable=True),
+    Index("ix_chat_handoffs_open", "conversation_id", "ended_at"),
+)
+
+state_changes = Table(
+    "chat_state_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("chat_conversations.id", ondelete="CASCADE"), nullable=False),
+    Column("from_state", String(16), nullable=False),
+    Column("to_state", String(16), nullable=False),
+    Column("cause", String(32), nullable=False),
+    Column("actor", String(64), nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_chat_state_changes_conversation", "conversation_id", "id"),
+)
+
+# Agents' internal notes: never part of what the customer can load.
+notes = Table(
+    "chat_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("chat_conversations.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Integer, nullable=False),
+    Column("author_name", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -15,27 +15,21 @@ from typing import Any, Optional
 
 from bot.brain import Brain, BotReply
 from bot.conversations import Conversation, ConversationStore, StoredMessage, new_token
+from bot.handoff import HandoffService
 from bot.language import SUPPORTED, detect_language
+from bot.text import validate_text
 
 logger = logging.getLogger(__name__)
 
-# Control characters other than tab and newlines mean binary or corrupted input.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# The custom message the handoff action sends instead of text (it works the same through
+# a separate action server): the conversation goes to people, not to the widget.
+HANDOFF_MARKER = "nahbar_handoff"  # the same as actions.handoff.HANDOFF_MARKER
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 FAILURE_REPLY = {
     "de": "Entschuldigung, da ist bei mir etwas schiefgelaufen. Deine Nachricht ist gespeichert; bitte versuch es gleich noch einmal.",
     "en": "Sorry, something went wrong on my side. Your message is saved; please try again in a moment.",
 }
-
-
-class MessageError(ValueError):
-    """A customer message that cannot be accepted; `code` is stable for clients."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass
@@ -52,9 +46,12 @@ class Session:
 
 
 class ConversationService:
-    def __init__(self, store: ConversationStore, brain: Brain, max_chars: int, session_days: int) -> None:
+    def __init__(
+        self, store: ConversationStore, brain: Brain, handoff: HandoffService, max_chars: int, session_days: int
+    ) -> None:
         self.store = store
         self.brain = brain
+        self.handoff = handoff
         self.max_chars = max_chars
         self.max_age = timedelta(days=session_days)
 
@@ -73,16 +70,7 @@ class ConversationService:
         return Session(new_token(), None, hint), []
 
     def validate(self, text: Any) -> str:
-        if not isinstance(text, str):
-            raise MessageError("malformed", "A message must be text.")
-        if _CONTROL.search(text):
-            raise MessageError("binary", "The message contains binary data or control characters.")
-        text = text.strip()
-        if not text:
-            raise MessageError("empty", "The message is empty.")
-        if len(text) > self.max_chars:
-            raise MessageError("too_long", f"The message is longer than {self.max_chars} characters.")
-        return text
+        return validate_text(text, self.max_chars)
 
     async def handle(self, session: Session, text: Any) -> tuple[StoredMessage, list[StoredMessage]]:
         """Store the customer's message, ask the bot, store and return its replies."""
@@ -93,6 +81,15 @@ class ConversationService:
             session.conversation = await asyncio.to_thread(self.store.find_or_create, session.token, language)
         conversation = session.conversation
         customer = await asyncio.to_thread(self.store.add_message, conversation.id, "customer", text, None, language)
+        metrics = self.handoff.metrics.messages
+        metrics.labels("customer").inc()
+        conversation = session.conversation = replace(conversation, language=language)
+        state = await asyncio.to_thread(self.handoff.store.state, conversation.id)
+        if state == "resolved" and await asyncio.to_thread(self.handoff.store.reopen, conversation.id):
+            state = "bot"
+        if state != "bot":  # people have the conversation: the bot stays silent
+            await self.handoff.customer_wrote(conversation, customer, state)
+            return customer, []
         try:
             replies = await self.brain.respond(
                 conversation.public_id, text, {"language": language}, conversation.offered_commands
@@ -100,14 +97,23 @@ class ConversationService:
         except Exception:
             logger.exception("the bot failed on a message of conversation %s", conversation.public_id)
             replies = []
-        if not replies:  # a crashed action leaves Rasa silent; the customer must not wait forever
+        escalation = next((r.custom[HANDOFF_MARKER] for r in replies if _is_handoff(r)), None)
+        replies = [r for r in replies if not _is_handoff(r)]
+        if not replies and escalation is None:  # a crashed action leaves Rasa silent; nobody must wait forever
             replies = [BotReply(text=FAILURE_REPLY[language])]
         offered = [payload for reply in replies for payload in reply.payloads()]
         stored = await asyncio.to_thread(
             self.store.add_bot_messages, conversation.id, [_stored_form(r) for r in replies], offered
         )
-        session.conversation = replace(conversation, language=language, offered_commands=frozenset(offered))
+        metrics.labels("bot").inc(len(stored))
+        session.conversation = replace(conversation, offered_commands=frozenset(offered))
+        if escalation is not None:
+            stored += await self.handoff.escalate(session.conversation, str(escalation.get("reason", "request")))
         return customer, stored
+
+
+def _is_handoff(reply: BotReply) -> bool:
+    return isinstance(reply.custom, dict) and isinstance(reply.custom.get(HANDOFF_MARKER), dict)
 
 
 def _stored_form(reply: BotReply) -> tuple[str, dict[str, Any]]:

@@ -90,6 +90,66 @@ def cmd_kb_reindex(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _staff():
+    from nahbar.services import connect
+    from staff.accounts import StaffStore
+
+    store = StaffStore(connect(_settings()))
+    store.create_tables()
+    return store
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    """From stdin for scripts (`--password-stdin`), else asked twice without echo."""
+    import getpass
+
+    from staff.accounts import StaffError
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat the password: ") != first:
+        raise StaffError("The two passwords differ.")
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    store = _staff()
+    user = store.add_user(args.username, _read_password(args), args.role, args.display_name)
+    print(f"user {user.username} created: role {user.role}, shown to customers as {user.display_name!r}")
+    return 0
+
+
+def cmd_user_password(args: argparse.Namespace) -> int:
+    _staff().set_password(args.username, _read_password(args))
+    print(f"password of {args.username} changed; their sessions are logged out")
+    return 0
+
+
+def cmd_user_list(_args: argparse.Namespace) -> int:
+    for user in _staff().list():
+        print(f"{user.username:20} {user.role:7} {user.display_name}")
+    return 0
+
+
+DEMO_USER = "demo"
+
+
+def _demo_account() -> str:
+    """A fresh password for the demo's admin account on every demo start, printed once."""
+    import secrets
+
+    from staff.accounts import StaffError
+
+    store = _staff()
+    password = secrets.token_urlsafe(12)
+    try:
+        store.set_password(DEMO_USER, password)
+    except StaffError:
+        store.add_user(DEMO_USER, password, "admin", "Alex (demo)")
+    return password
+
+
 def cmd_train(_args: argparse.Namespace) -> int:
     from bot.training import ensure_model
 
@@ -116,6 +176,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         report = knowledge.import_articles(read_articles(DEMO_FILE), actor="demo")
         print(f"demo knowledge base loaded: {report.created} articles")
     del knowledge
+    password = _demo_account()
+    print(
+        f"\nStaff login for the demo ({settings.base_url}/login):\n"
+        f"  username {DEMO_USER}\n  password {password}   (new on every demo start; role admin)\n",
+        flush=True,
+    )
     return cmd_serve(args)
 
 
@@ -140,6 +206,18 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=5)
     search.set_defaults(func=cmd_kb_search)
     kb.add_parser("reindex", help="rebuild the search index from the database").set_defaults(func=cmd_kb_reindex)
+    user = commands.add_parser("user", help="manage staff accounts").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="create a staff account (agent, editor or admin)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["agent", "editor", "admin"])
+    add.add_argument("--display-name", help="the name customers see (default: the username)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.set_defaults(func=cmd_user_add)
+    password = user.add_parser("password", help="set a new password (logs the user out everywhere)")
+    password.add_argument("username")
+    password.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    password.set_defaults(func=cmd_user_password)
+    user.add_parser("list", help="list staff accounts").set_defaults(func=cmd_user_list)
     return parser
 
 
@@ -147,13 +225,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from knowledge.articles import ArticleError
     from knowledge.embeddings import EncoderError
     from nahbar.settings import SettingsError
+    from staff.accounts import StaffError
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.basicConfig(level=os.environ.get("NAHBAR_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (SettingsError, ArticleError, EncoderError, FileNotFoundError) as exc:
+    except (SettingsError, ArticleError, EncoderError, StaffError, FileNotFoundError) as exc:
         print(f"nahbar: {exc}", file=sys.stderr)
         return 2
 

@@ -1,8 +1,9 @@
 """The Nahbar server: one aiohttp application that owns every conversation.
 
-It composes the parts and adds nothing of its own: the widget channel and the demo page
-(`bot`), the public knowledge base (`knowledge`), the Rasa model with its custom actions
-running in-process (`actions`), and a health check for operators.
+It composes the parts and adds nothing of its own: the widget channel, the demo page,
+the handoff core and the agent console (`bot`), staff logins (`staff`), the public
+knowledge base (`knowledge`), the Rasa model with its custom actions running in-process
+(`actions`), and a health check for operators.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Optional
 
@@ -18,9 +20,16 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from actions.context import ActionContext, configure
+from bot.agent_channel import AgentChannel
+from bot.agent_web import AgentConsole
 from bot.brain import Brain
-from bot.channel import WidgetChannel
+from bot.canned import load_canned_replies
+from bot.channel import WidgetChannel, create_socket_server
 from bot.conversations import ConversationStore
+from bot.handoff import HandoffService, HandoffSettings
+from bot.handoff_store import HandoffStore
+from bot.notifier import SocketNotifier
+from bot.office_hours import OfficeHours
 from bot.service import ConversationService
 from bot.trackers import sql_tracker_store
 from bot.training import model_path
@@ -29,6 +38,8 @@ from knowledge.base import KnowledgeBase
 from knowledge.web import KnowledgeSite
 from nahbar.services import connect, open_knowledge
 from nahbar.settings import Settings, SettingsError
+from staff.accounts import StaffStore
+from staff.web import LoginLimits, StaffAuth
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +53,11 @@ class Parts:
     knowledge: KnowledgeBase
     brain: Brain
     service: ConversationService
+    handoff: HandoffService
+    staff: StaffStore
+    auth: StaffAuth
     channel: WidgetChannel
+    agents: AgentChannel
 
 
 PARTS = web.AppKey("parts", Parts)
@@ -63,24 +78,51 @@ async def build_parts(settings: Settings) -> Parts:
     knowledge = await asyncio.to_thread(open_knowledge, settings, engine)
     conversations = ConversationStore(engine)
     await asyncio.to_thread(conversations.create_tables)
-    configure(ActionContext(knowledge, settings.base_url, settings.answer_threshold, settings.support_contact))
+    staff = StaffStore(engine)
+    await asyncio.to_thread(staff.create_tables)
+    configure(ActionContext(knowledge, settings.base_url, settings.answer_threshold))
     brain = await asyncio.to_thread(
         Brain.load,
         resolve_model(settings),
         settings.action_endpoint,
         sql_tracker_store(settings.database_url, settings.data_dir),
     )
-    service = ConversationService(conversations, brain, settings.max_message_chars, settings.session_days)
-    return Parts(settings, engine, knowledge, brain, service, WidgetChannel(service))
+    sio = create_socket_server()
+    handoff = HandoffService(
+        HandoffStore(engine),
+        conversations,
+        knowledge,
+        OfficeHours.parse(settings.office_hours, settings.timezone),
+        HandoffSettings(settings.max_message_chars, settings.agent_grace_seconds, settings.base_url),
+        SocketNotifier(sio),
+        brain.resume,
+    )
+    service = ConversationService(conversations, brain, handoff, settings.max_message_chars, settings.session_days)
+    auth = StaffAuth(
+        staff,
+        secure_cookies=settings.base_url.startswith("https://"),
+        session_lifetime=timedelta(hours=settings.staff_session_hours),
+        limits=LoginLimits(max_failures=settings.login_max_failures),
+    )
+    return Parts(
+        settings, engine, knowledge, brain, service, handoff, staff, auth,
+        WidgetChannel(sio, service), AgentChannel(sio, handoff, auth),
+    )
 
 
 def create_app(parts: Parts) -> web.Application:
     app = web.Application(client_max_size=256 * 1024)
     app[PARTS] = parts
-    parts.channel.attach(app)
-    site = KnowledgeSite(parts.knowledge, parts.settings.base_url, miss_threshold=parts.settings.answer_threshold)
+    parts.channel.sio.attach(app, socketio_path="socket.io")
+    settings = parts.settings
+    site = KnowledgeSite(parts.knowledge, settings.base_url, miss_threshold=settings.answer_threshold)
     app.add_routes(site.routes())
-    app.add_routes(widget_routes(parts.settings.session_days))
+    app.add_routes(widget_routes(settings.session_days))
+    app.add_routes(parts.auth.routes())
+    console = AgentConsole(
+        parts.handoff, parts.auth, load_canned_replies(settings.canned_replies_path), settings.metrics_token
+    )
+    app.add_routes(console.routes())
     app.add_routes([web.get("/healthz", health)])
     return app
 
@@ -154,6 +196,7 @@ def serve(settings: Settings) -> None:
             f"\nNahbar is running:\n"
             f"  demo page with the chat widget  {base}/\n"
             f"  public knowledge base           {base}/kb\n"
+            f"  agent console (staff login)     {base}/agent\n"
             f"  knowledge search API            {base}/api/kb/search?q=delivery\n"
             f"  health                          {base}/healthz\n",
             flush=True,

@@ -16,6 +16,9 @@ from typing import Mapping, Optional
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.canned import DEFAULT_CANNED_REPLIES, load_canned_replies
+from bot.office_hours import OfficeHours, OfficeHoursError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_EMBEDDING_MODEL = "use-multilingual"
@@ -39,12 +42,22 @@ class Settings:
     answer_threshold: float = 0.55
     max_message_chars: int = 2000
     public_url: str = ""
-    support_contact: str = "support@example.com"
     session_days: int = 30
+    office_hours: str = ""
+    timezone: str = "Europe/Berlin"
+    agent_grace_seconds: float = 60.0
+    staff_session_hours: float = 12.0
+    login_max_failures: int = 5
+    metrics_token: Optional[str] = None
+    canned_replies: Optional[Path] = None
 
     @property
     def index_path(self) -> Path:
         return self.data_dir / "knowledge.faiss"
+
+    @property
+    def canned_replies_path(self) -> Path:
+        return self.canned_replies or DEFAULT_CANNED_REPLIES
 
     @property
     def base_url(self) -> str:
@@ -100,6 +113,20 @@ class Settings:
         if public_url and not public_url.startswith(("http://", "https://")):
             problems.append(f"NAHBAR_PUBLIC_URL={public_url!r} must start with http:// or https://")
 
+        office_hours = get("NAHBAR_OFFICE_HOURS", "")
+        timezone = get("NAHBAR_TIMEZONE", cls.timezone)
+        try:
+            OfficeHours.parse(office_hours, timezone)
+        except OfficeHoursError as exc:
+            problems.append(f"NAHBAR_OFFICE_HOURS / NAHBAR_TIMEZONE: {exc}")
+        canned = env.get("NAHBAR_CANNED_REPLIES", "").strip()
+        canned_path = Path(canned).expanduser() if canned else None
+        if canned_path is not None:
+            try:
+                load_canned_replies(canned_path)
+            except ValueError as exc:
+                problems.append(f"NAHBAR_CANNED_REPLIES: {exc}")
+
         settings = cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -112,8 +139,14 @@ class Settings:
             answer_threshold=number("NAHBAR_ANSWER_THRESHOLD", cls.answer_threshold, float, 0.0, 1.0),
             max_message_chars=int(number("NAHBAR_MAX_MESSAGE_CHARS", cls.max_message_chars, int, 1, 100_000)),
             public_url=public_url,
-            support_contact=get("NAHBAR_SUPPORT_CONTACT", cls.support_contact),
             session_days=int(number("NAHBAR_SESSION_DAYS", cls.session_days, int, 1, 3650)),
+            office_hours=office_hours,
+            timezone=timezone,
+            agent_grace_seconds=number("NAHBAR_AGENT_GRACE_SECONDS", cls.agent_grace_seconds, float, 0.0, 3600.0),
+            staff_session_hours=number("NAHBAR_STAFF_SESSION_HOURS", cls.staff_session_hours, float, 0.1, 720.0),
+            login_max_failures=int(number("NAHBAR_LOGIN_MAX_FAILURES", cls.login_max_failures, int, 1, 1000)),
+            metrics_token=env.get("NAHBAR_METRICS_TOKEN", "").strip() or None,
+            canned_replies=canned_path,
         )
         if settings.rasa_model is not None and not settings.rasa_model.is_file():
             problems.append(f"NAHBAR_RASA_MODEL={str(settings.rasa_model)!r} is not a file (train one with `nahbar train`)")

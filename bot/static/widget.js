@@ -12,10 +12,16 @@
   var T = {
     en: { title: "Chat with us", placeholder: "Type your question…", send: "Send", open: "Chat",
           privacy: "Your messages are stored on our server to answer you. Once you write, this browser keeps a chat id for " + days + " days so you can continue later.",
-          error: "Could not send: " },
+          error: "Could not send: ", agent: "Support", waiting: "Waiting for our team", position: "you're number {n} in the queue",
+          wait: "about {m} min", withAgent: "You're chatting with {name}", typing: "{name} is typing…",
+          offline: "Leave us a message", email: "Your e-mail address", message: "Your message", leave: "Send message",
+          left: "Your message is with our team; we'll answer by e-mail." },
     de: { title: "Schreib uns", placeholder: "Deine Frage…", send: "Senden", open: "Chat",
           privacy: "Deine Nachrichten werden auf unserem Server gespeichert, um dir zu antworten. Sobald du schreibst, merkt sich dieser Browser " + days + " Tage lang eine Chat-ID, damit du später weiterschreiben kannst.",
-          error: "Nicht gesendet: " }
+          error: "Nicht gesendet: ", agent: "Support", waiting: "Warten auf unser Team", position: "du bist Nummer {n} in der Warteschlange",
+          wait: "etwa {m} Min.", withAgent: "Du schreibst mit {name}", typing: "{name} schreibt…",
+          offline: "Hinterlass uns eine Nachricht", email: "Deine E-Mail-Adresse", message: "Deine Nachricht", leave: "Nachricht senden",
+          left: "Deine Nachricht ist bei unserem Team; wir antworten per E-Mail." }
   }[lang];
 
   function stored() {
@@ -71,16 +77,31 @@
   var send = el("button", "nahbar-send", T.send);
   send.type = "submit";
   form.appendChild(input); form.appendChild(send);
-  panel.appendChild(header); panel.appendChild(log); panel.appendChild(privacy); panel.appendChild(form);
+  var status = el("p", "nahbar-status"); status.hidden = true; status.setAttribute("role", "status");
+  var typingLine = el("p", "nahbar-typing"); typingLine.hidden = true;
+  var offlineForm = el("form", "nahbar-offline"); offlineForm.hidden = true;
+  var offlineTitle = el("strong", null, T.offline);
+  var emailInput = el("input", "nahbar-email"); emailInput.type = "email"; emailInput.required = true;
+  emailInput.placeholder = T.email; emailInput.setAttribute("aria-label", T.email); emailInput.maxLength = 254;
+  var messageInput = el("textarea", "nahbar-offline-text"); messageInput.required = true; messageInput.rows = 3;
+  messageInput.placeholder = T.message; messageInput.setAttribute("aria-label", T.message); messageInput.maxLength = 2000;
+  var leave = el("button", "nahbar-send", T.leave); leave.type = "submit";
+  offlineForm.appendChild(offlineTitle); offlineForm.appendChild(emailInput); offlineForm.appendChild(messageInput); offlineForm.appendChild(leave);
+  panel.appendChild(header); panel.appendChild(status); panel.appendChild(log); panel.appendChild(typingLine);
+  panel.appendChild(offlineForm); panel.appendChild(privacy); panel.appendChild(form);
   root.appendChild(panel); root.appendChild(toggle);
   document.body.appendChild(root);
 
   var socket = null;
   var token = null;
   var hasWritten = !!stored();
+  var seen = {};            // message ids already shown: a message arrives once, live or in the history
+  var handoffState = "bot";
 
   function bubble(sender, message) {
+    if (message.id !== undefined) { if (seen[message.id]) return; seen[message.id] = true; }
     var item = el("div", "nahbar-msg nahbar-" + sender);
+    if (sender === "agent") item.appendChild(el("span", "nahbar-who", message.agent_name || T.agent));
     if (message.text) linkify(item, message.text);
     var replies = message.quick_replies || [];
     if (replies.length) {
@@ -108,11 +129,42 @@
       if (hasWritten) remember(token);
     });
     socket.on("history", function (data) {
-      log.textContent = "";
-      (data.messages || []).forEach(function (m) { bubble(m.sender === "customer" ? "customer" : "bot", m); });
+      log.textContent = ""; seen = {};
+      (data.messages || []).forEach(function (m) { bubble(kind(m.sender), m); });
     });
-    socket.on("bot_uttered", function (message) { bubble("bot", message); });
+    socket.on("bot_uttered", function (message) { typingLine.hidden = true; bubble(kind(message.sender), message); });
     socket.on("message_error", function (error) { bubble("error", { text: T.error + error.message }); });
+    socket.on("handoff", showHandoff);
+    socket.on("agent_typing", function (data) {
+      typingLine.textContent = T.typing.replace("{name}", data.agent_name || T.agent);
+      typingLine.hidden = !data.typing;
+    });
+    socket.on("message_stored", function (message) { bubble("customer", message); });
+  }
+
+  function kind(sender) { return { customer: "customer", agent: "agent", system: "system" }[sender] || "bot"; }
+
+  function showHandoff(data) {
+    handoffState = data.state;
+    var text = "";
+    if (data.state === "waiting") {
+      text = T.waiting + " (#" + data.reference + ")" + (data.position ? " · " + T.position.replace("{n}", data.position) : "") +
+        (data.wait_seconds ? " · " + T.wait.replace("{m}", Math.max(1, Math.round(data.wait_seconds / 60))) : "");
+    } else if (data.state === "agent") {
+      text = T.withAgent.replace("{name}", data.agent_name || T.agent);
+    } else if (data.state === "offline") {
+      text = data.contact_left ? T.left : T.offline + " (#" + data.reference + ")";
+    }
+    status.textContent = text;
+    status.hidden = !text;
+    offlineForm.hidden = !(data.state === "offline" && !data.contact_left);
+    if (data.state !== "agent") typingLine.hidden = true;
+  }
+
+  var typingSentAt = 0, typingTimer = null;
+  function typing(on) {
+    if (!socket || !token || handoffState !== "agent") return;
+    socket.emit("customer_typing", { typing: on, session_id: token });
   }
 
   function say(text, shown) {
@@ -132,6 +184,19 @@
     event.preventDefault();
     say(input.value);
     input.value = "";
+    clearTimeout(typingTimer); if (typingSentAt) { typing(false); typingSentAt = 0; }
+  });
+  input.addEventListener("input", function () {
+    if (Date.now() - typingSentAt > 2000) { typing(true); typingSentAt = Date.now(); }
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { typing(false); typingSentAt = 0; }, 3000);
+  });
+  offlineForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!socket || !token) return;
+    if (!hasWritten) { hasWritten = true; remember(token); }
+    socket.emit("offline_message", { email: emailInput.value, message: messageInput.value, session_id: token });
+    messageInput.value = "";
   });
   if (hasWritten) { panel.hidden = false; toggle.setAttribute("aria-expanded", "true"); connect(); }
 })();

@@ -1,0 +1,142 @@
+"""The agent console's live connection: socket.io namespace `/agent` over the handoff core.
+
+Connecting needs a staff session cookie with the agent (or admin) role and the session's
+CSRF token in the handshake's `auth`, so a page on another site cannot open this socket
+with the agent's cookie. The session is checked again on every event: logging out ends
+the socket's rights at once. Every request is answered through the acknowledgement:
+`{"ok": true, ...}` or `{"ok": false, "error": "..."}`.
+"""
+
+from __future__ import annotations
+
+import logging
+from http.cookies import CookieError, SimpleCookie
+from typing import Any, Awaitable, Callable, Optional
+
+import socketio
+
+from bot.handoff import HandoffService
+from bot.handoff_store import HandoffError
+from bot.notifier import AGENT_NAMESPACE, agent_room, maybe_await
+from bot.text import MessageError
+from staff.accounts import StaffUser
+from staff.web import SESSION_COOKIE, StaffAuth
+
+logger = logging.getLogger(__name__)
+
+AGENT_ROLES = ("agent",)
+
+
+class AgentChannel:
+    def __init__(self, sio: socketio.AsyncServer, handoff: HandoffService, auth: StaffAuth) -> None:
+        self.sio = sio
+        self.handoff = handoff
+        self.auth = auth
+        ns = AGENT_NAMESPACE
+        sio.on("connect", self.on_connect, namespace=ns)
+        sio.on("disconnect", self.on_disconnect, namespace=ns)
+        events: dict[str, Callable[[StaffUser, dict[str, Any]], Awaitable[dict[str, Any]]]] = {
+            "overview": self.overview,
+            "open": self.open,
+            "claim": self.claim,
+            "reply": self.reply,
+            "send_article": self.send_article,
+            "note": self.note,
+            "typing": self.typing,
+            "resolve": self.resolve,
+            "hand_back": self.hand_back,
+        }
+        for name, handler in events.items():
+            sio.on(name, self._guarded(handler), namespace=ns)
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        token = _cookie(environ.get("HTTP_COOKIE", ""), SESSION_COOKIE)
+        session = await self.auth.current({SESSION_COOKIE: token} if token else {})
+        if session is None or not session.user.has_role(*AGENT_ROLES):
+            raise socketio.exceptions.ConnectionRefusedError("Log in with an agent account first.")
+        if not self.auth.valid_csrf(session, (auth or {}).get("csrf") if isinstance(auth, dict) else None):
+            raise socketio.exceptions.ConnectionRefusedError("The console's security token is missing; reload the page.")
+        await self.sio.save_session(sid, {"user": session.user, "token": token}, namespace=AGENT_NAMESPACE)
+        await maybe_await(self.sio.enter_room(sid, agent_room(session.user.id), namespace=AGENT_NAMESPACE))
+        await self.handoff.agent_connected(session.user)
+        await self.handoff.broadcast_queue()  # one more agent online: estimates change
+
+    async def on_disconnect(self, sid: str) -> None:
+        user = await self._user(sid, check=False)
+        if user is not None:
+            await self.handoff.agent_disconnected(user)
+
+    def _guarded(self, handler: Callable[[StaffUser, dict[str, Any]], Awaitable[dict[str, Any]]]):
+        async def run(sid: str, data: Any = None) -> dict[str, Any]:
+            user = await self._user(sid)
+            if user is None:
+                await self.sio.disconnect(sid, namespace=AGENT_NAMESPACE)
+                return {"ok": False, "error": "Your session has ended; log in again."}
+            try:
+                return {"ok": True, **await handler(user, data if isinstance(data, dict) else {})}
+            except (HandoffError, MessageError) as exc:
+                return {"ok": False, "error": getattr(exc, "message", str(exc))}
+            except Exception:
+                logger.exception("agent request failed")
+                return {"ok": False, "error": "That did not work because of a server error; please try again."}
+
+        return run
+
+    async def _user(self, sid: str, check: bool = True) -> Optional[StaffUser]:
+        try:
+            stored = await self.sio.get_session(sid, namespace=AGENT_NAMESPACE)
+        except KeyError:
+            return None
+        if not check:
+            return stored.get("user")
+        session = await self.auth.current({SESSION_COOKIE: stored.get("token")})
+        if session is None or not session.user.has_role(*AGENT_ROLES):
+            return None
+        return session.user
+
+    # -- requests -----------------------------------------------------------------------
+
+    async def overview(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
+        return await self.handoff.overview(user.id)
+
+    async def open(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
+        return {"conversation": await self.handoff.transcript(data.get("conversation_id"))}
+
+    async def claim(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
+        return {"conversation": await self.handoff.claim(_id(data), user)}
+
+    async def reply(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
+        return {"message": await self.handoff.reply(_id(data), user, data.get("text"))}
+
+    async def send_article(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
+        return {"message": await self.handoff.send_article(_id(data), user, data.get("slug"))}
+
+    async def note(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
+        return {"note": await self.handoff.add_note(_id(data), user, data.get("text"))}
+
+    async def typing(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
+        await self.handoff.agent_typing(_id(data), user, bool(data.get("typing")))
+        return {}
+
+    async def resolve(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
+        handoff = await self.handoff.resolve(_id(data), user, data.get("summary"), data.get("kind"))
+        return {"handoff": handoff.to_dict()}
+
+    async def hand_back(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
+        return {"handoff": (await self.handoff.hand_back(_id(data), user)).to_dict()}
+
+
+def _id(data: dict[str, Any]) -> int:
+    value = data.get("conversation_id")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise HandoffError("A conversation id must be a number.")
+    return value
+
+
+def _cookie(header: str, name: str) -> Optional[str]:
+    try:
+        morsel = SimpleCookie(header).get(name)
+    except CookieError:
+        return None
+    return morsel.value if morsel else None
+

@@ -1,0 +1,188 @@
+/* Nahbar agent console: one socket to /agent, everything rendered as text. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var csrf = body.getAttribute("data-csrf");
+  var canned = JSON.parse(body.getAttribute("data-canned") || "[]");
+  var $ = function (id) { return document.getElementById(id); };
+  var REASONS = { request: "asked for a person", no_answer: "bot had no answer", unhelpful: "answer did not help", upset: "upset customer" };
+
+  var socket = window.io("/agent", { path: "/socket.io", transports: ["websocket"], auth: { csrf: csrf } });
+  var current = null;       // the open conversation
+  var mine = new Set();     // conversation ids this agent has claimed
+  var seen = new Set();     // message ids shown in the open transcript
+  var unread = new Set();
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+  function minutes(seconds) {
+    if (seconds === null || seconds === undefined) return "–";
+    return seconds < 90 ? Math.round(seconds) + " s" : Math.round(seconds / 60) + " min";
+  }
+  function showError(message) { $("chat-error").textContent = message || ""; }
+  function request(event, data, done) {
+    socket.emit(event, data, function (answer) {
+      if (!answer || !answer.ok) { showError((answer && answer.error) || "No answer from the server."); return; }
+      showError("");
+      if (done) done(answer);
+    });
+  }
+
+  socket.on("connect", function () {
+    $("connection").textContent = "online";
+    request("overview", {}, renderOverview);
+    if (current) open(current.conversation_id);
+  });
+  socket.on("disconnect", function () { $("connection").textContent = "offline – reconnecting…"; });
+  socket.on("connect_error", function (error) { $("connection").textContent = "cannot connect: " + error.message; });
+  socket.on("overview", renderOverview);
+  socket.on("message", function (data) {
+    if (current && data.conversation_id === current.conversation_id) { addMessage(data.message); }
+    else { unread.add(data.conversation_id); request("overview", {}, renderOverview); }
+  });
+  socket.on("customer_typing", function (data) {
+    if (current && data.conversation_id === current.conversation_id) $("typing").hidden = !data.typing;
+  });
+  socket.on("customer_presence", function (data) {
+    if (current && data.conversation_id === current.conversation_id) showPresence(data.present);
+  });
+
+  function renderOverview(data) {
+    mine = new Set((data.mine || []).map(function (h) { return h.conversation_id; }));
+    $("waiting-count").textContent = String((data.waiting || []).length);
+    var queue = $("queue"); queue.textContent = "";
+    (data.waiting || []).forEach(function (item) {
+      var label = "#" + item.reference + " · " + (REASONS[item.reason] || item.reason) + " · " + (item.language || "?") +
+        " · waiting " + minutes(item.waiting_seconds) + (item.offline ? " · left a message" + (item.contact_email ? " (" + item.contact_email + ")" : "") : "") +
+        "\n" + (item.preview || "");
+      queue.appendChild(listItem(item.conversation_id, label, (item.priority > 0 ? "upset" : "") + (item.offline ? " offline" : "")));
+    });
+    var list = $("mine"); list.textContent = "";
+    (data.mine || []).forEach(function (h) {
+      list.appendChild(listItem(h.conversation_id, "#" + h.reference + " · " + (REASONS[h.reason] || h.reason), ""));
+    });
+    if (current) renderControls();
+  }
+  function listItem(id, label, cls) {
+    var li = el("li", cls + (unread.has(id) ? " unread" : ""));
+    var b = el("button", null, label);
+    b.type = "button";
+    b.setAttribute("data-conversation", String(id));
+    b.addEventListener("click", function () { open(id); });
+    li.appendChild(b);
+    return li;
+  }
+
+  function open(id) {
+    request("open", { conversation_id: id }, function (answer) { unread.delete(id); render(answer.conversation); });
+  }
+  function render(conversation) {
+    current = conversation;
+    seen = new Set();
+    $("chat").hidden = false;
+    $("chat-title").textContent = "Conversation #" + conversation.reference + " (" + (conversation.language || "?") + ")";
+    var last = conversation.handoffs[conversation.handoffs.length - 1];
+    $("chat-meta").textContent = last
+      ? "Reason: " + (REASONS[last.reason] || last.reason) + " · waited " + minutes(last.wait_seconds) +
+        " · first response " + minutes(last.first_response_seconds) + (last.contact_email ? " · e-mail: " + last.contact_email : "")
+      : "";
+    showPresence(conversation.customer_present);
+    $("transcript").textContent = "";
+    conversation.messages.forEach(addMessage);
+    var notes = $("notes"); notes.textContent = "";
+    conversation.notes.forEach(addNote);
+    var list = $("suggestions"); list.textContent = "";
+    conversation.suggestions.forEach(function (s) {
+      var li = el("li");
+      li.appendChild(el("strong", null, s.question));
+      li.appendChild(document.createTextNode(" (" + s.language + ", score " + s.score + ") "));
+      var send = el("button", null, "Send to customer");
+      send.type = "button";
+      send.addEventListener("click", function () {
+        request("send_article", { conversation_id: current.conversation_id, slug: s.slug });
+      });
+      li.appendChild(send);
+      li.appendChild(el("p", "meta", s.summary));
+      list.appendChild(li);
+    });
+    var select = $("canned");
+    while (select.options.length > 1) select.remove(1);
+    canned.forEach(function (c, i) { var o = el("option", null, c.title); o.value = String(i); select.appendChild(o); });
+    $("typing").hidden = true;
+    renderControls();
+  }
+  function renderControls() {
+    var waiting = current.state === "waiting";
+    var owned = current.state === "agent" && mine.has(current.conversation_id);
+    $("claim").hidden = !waiting;
+    $("work").hidden = !owned;
+  }
+  function showPresence(present) {
+    $("presence").textContent = present ? "The customer is in the chat." : "The customer has left the chat.";
+  }
+  function addMessage(m) {
+    if (m.id !== undefined) { if (seen.has(m.id)) return; seen.add(m.id); }
+    var who = { customer: "Customer", bot: "Bot", system: "Notice" }[m.sender] || m.agent_name || "Agent";
+    var item = el("div", "msg msg-" + m.sender);
+    item.appendChild(el("span", "who", who + " · " + new Date(m.time).toLocaleTimeString()));
+    item.appendChild(document.createTextNode(m.text || ""));
+    (m.quick_replies || []).forEach(function (q) { item.appendChild(el("span", "meta", " [" + q.title + "]")); });
+    $("transcript").appendChild(item);
+    $("transcript").scrollTop = $("transcript").scrollHeight;
+  }
+  function addNote(n) {
+    $("notes").appendChild(el("li", null, n.author + ": " + n.text));
+  }
+
+  $("claim").addEventListener("click", function () {
+    request("claim", { conversation_id: current.conversation_id }, function (answer) {
+      mine.add(answer.conversation.conversation_id);
+      render(answer.conversation);
+      $("reply").focus();
+    });
+  });
+  var typingTimer = null, typingSent = 0;
+  function typing(on) {
+    if (!current || !mine.has(current.conversation_id)) return;
+    socket.emit("typing", { conversation_id: current.conversation_id, typing: on });
+  }
+  $("reply").addEventListener("input", function () {
+    if (Date.now() - typingSent > 2000) { typing(true); typingSent = Date.now(); }
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { typing(false); typingSent = 0; }, 3000);
+  });
+  $("reply-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("reply").value;
+    if (!text.trim()) return;
+    request("reply", { conversation_id: current.conversation_id, text: text }, function (answer) {
+      addMessage(answer.message);
+      $("reply").value = "";
+      clearTimeout(typingTimer); typing(false); typingSent = 0;
+    });
+  });
+  $("canned").addEventListener("change", function () {
+    var c = canned[Number(this.value)];
+    if (c) { $("reply").value = c.texts[current.language] || c.texts.en || c.texts.de; $("reply").focus(); }
+    this.value = "";
+  });
+  $("note-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    request("note", { conversation_id: current.conversation_id, text: $("note").value }, function (answer) {
+      addNote(answer.note); $("note").value = "";
+    });
+  });
+  $("resolve-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var kind = document.querySelector("input[name=kind]:checked");
+    request("resolve", { conversation_id: current.conversation_id, summary: $("summary").value, kind: kind ? kind.value : null },
+      function () { $("summary").value = ""; open(current.conversation_id); });
+  });
+  $("hand-back").addEventListener("click", function () {
+    request("hand_back", { conversation_id: current.conversation_id }, function () { open(current.conversation_id); });
+  });
+})();

@@ -1,0 +1,31 @@
+"""What a chat message must look like to be accepted, from a customer or an agent."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Control characters other than tab and newlines mean binary or corrupted input.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+class MessageError(ValueError):
+    """A message that cannot be accepted; `code` is stable for clients."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def validate_text(text: Any, max_chars: int) -> str:
+    if not isinstance(text, str):
+        raise MessageError("malformed", "A message must be text.")
+    if _CONTROL.search(text):
+        raise MessageError("binary", "The message contains binary data or control characters.")
+    text = text.strip()
+    if not text:
+        raise MessageError("empty", "The message is empty.")
+    if len(text) > max_chars:
+        raise MessageError("too_long", f"The message is longer than {max_chars} characters.")
+    return text

@@ -1,0 +1,200 @@
+"""Staff login and the guards every staff page and request goes through.
+
+- Sessions: an HttpOnly, SameSite=Strict cookie (Secure behind https) naming a session row.
+- CSRF: every state-changing request carries the session's token (form field `csrf_token`
+  or header `X-CSRF-Token`), compared in constant time; the login form itself uses a
+  double-submit cookie, since there is no session yet.
+- Login attempts: failures are counted per username and per address in the database;
+  past the limit the form answers 429 with Retry-After, before checking any password.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Optional
+from urllib.parse import quote
+
+import jinja2
+from aiohttp import web
+
+from knowledge.store import utcnow
+from staff.accounts import StaffSession, StaffStore
+
+SESSION_COOKIE = "nahbar_staff"
+LOGIN_CSRF_COOKIE = "nahbar_login_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+STAFF_SESSION = "nahbar.staff_session"  # the request key the guards set
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+_templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+)
+
+
+def render(template: str, status: int = 200, **context: Any) -> web.Response:
+    html = _templates.get_template(template).render(**context)
+    return web.Response(text=html, status=status, content_type="text/html", headers=SECURITY_HEADERS)
+
+
+# Staff pages embed nothing from elsewhere and are never framed.
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+}
+
+
+@dataclass
+class LoginLimits:
+    max_failures: int = 5  # per username within the window
+    max_failures_per_address: int = 20
+    window: timedelta = timedelta(minutes=15)
+
+
+class StaffAuth:
+    def __init__(
+        self,
+        store: StaffStore,
+        secure_cookies: bool,
+        session_lifetime: timedelta = timedelta(hours=12),
+        limits: Optional[LoginLimits] = None,
+    ) -> None:
+        self.store = store
+        self.secure_cookies = secure_cookies
+        self.session_lifetime = session_lifetime
+        self.limits = limits or LoginLimits()
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/login", self.login_page),
+            web.post("/login", self.login),
+            web.post("/logout", self.logout),
+        ]
+
+    async def current(self, cookies: Any) -> Optional[StaffSession]:
+        token = cookies.get(SESSION_COOKIE)
+        if not token:
+            return None
+        return await asyncio.to_thread(self.store.session, token)
+
+    def require(self, *roles: str, api: bool = False) -> Callable[[Handler], Handler]:
+        """Guard a handler: logged in, with one of `roles`, and a CSRF token if it changes state."""
+
+        def decorate(handler: Handler) -> Handler:
+            @functools.wraps(handler)
+            async def guarded(request: web.Request) -> web.StreamResponse:
+                session = await self.current(request.cookies)
+                if session is None:
+                    if api or request.method != "GET":
+                        raise web.HTTPUnauthorized(text="Log in first.", headers=SECURITY_HEADERS)
+                    raise web.HTTPSeeOther(f"/login?next={quote(request.path_qs, safe='')}")
+                if not session.user.has_role(*roles):
+                    if api:
+                        raise web.HTTPForbidden(text="Your role may not do this.", headers=SECURITY_HEADERS)
+                    raise web.HTTPForbidden(
+                        text=render("forbidden.html", user=session.user, csrf_token=session.csrf_token).text,
+                        content_type="text/html",
+                        headers=SECURITY_HEADERS,
+                    )
+                if request.method not in ("GET", "HEAD", "OPTIONS"):
+                    await self.check_csrf(request, session)
+                request[STAFF_SESSION] = session
+                return await handler(request)
+
+            return guarded
+
+        return decorate
+
+    async def check_csrf(self, request: web.Request, session: StaffSession) -> None:
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            sent = (await request.post()).get("csrf_token")
+        if not isinstance(sent, str) or not hmac.compare_digest(sent, session.csrf_token):
+            raise web.HTTPForbidden(text="The form has expired or did not come from this site; reload the page.")
+
+    def valid_csrf(self, session: StaffSession, sent: Any) -> bool:
+        return isinstance(sent, str) and hmac.compare_digest(sent, session.csrf_token)
+
+    # -- login and logout -----------------------------------------------------------------
+
+    async def login_page(self, request: web.Request) -> web.Response:
+        return self._login_form(request, _safe_next(request.query.get("next")))
+
+    def _login_form(self, request: web.Request, next_url: str, error: str = "", status: int = 200,
+                    username: str = "", headers: Optional[dict[str, str]] = None) -> web.Response:
+        csrf = secrets.token_urlsafe(32)
+        response = render("login.html", status=status, csrf_token=csrf, next_url=next_url, error=error,
+                          username=username)
+        response.set_cookie(LOGIN_CSRF_COOKIE, csrf, httponly=True, samesite="Strict",
+                            secure=self.secure_cookies, path="/login", max_age=3600)
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    async def login(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        username = str(form.get("username", "")).strip().lower()[:64]
+        next_url = _safe_next(form.get("next"))
+        expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+        sent = form.get("csrf_token")
+        if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):
+            return self._login_form(request, next_url, "The form expired; please try again.", 403, username)
+        keys = (f"user:{username}", f"ip:{request.remote or 'unknown'}")
+        wait = await asyncio.to_thread(self._lockout, *keys)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            return self._login_form(
+                request, next_url, f"Too many failed logins. Try again in about {minutes} minute(s).", 429,
+                username, {"Retry-After": str(wait)},
+            )
+        user = await asyncio.to_thread(self.store.authenticate, username, str(form.get("password", "")))
+        if user is None:
+            await asyncio.to_thread(self.store.record_failure, *keys)
+            return self._login_form(request, next_url, "Wrong username or password.", 401, username)
+        await asyncio.to_thread(self.store.clear_failures, keys[0])
+        token, _session = await asyncio.to_thread(self.store.start_session, user, self.session_lifetime)
+        response = web.HTTPSeeOther(next_url or _home(user.role))
+        response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict", secure=self.secure_cookies,
+                            path="/", max_age=int(self.session_lifetime.total_seconds()))
+        response.del_cookie(LOGIN_CSRF_COOKIE, path="/login")
+        raise response
+
+    def _lockout(self, user_key: str, address_key: str) -> int:
+        """Seconds until another attempt is allowed; 0 when it is allowed now."""
+        limits = self.limits
+        wait = 0
+        for key, limit in ((user_key, limits.max_failures), (address_key, limits.max_failures_per_address)):
+            count, oldest = self.store.failures(key, limits.window)
+            if count >= limit and oldest is not None:
+                wait = max(wait, int((oldest + limits.window - utcnow()).total_seconds()) + 1)
+        return wait
+
+    async def logout(self, request: web.Request) -> web.Response:
+        session = await self.current(request.cookies)
+        if session is not None:
+            await self.check_csrf(request, session)
+            await asyncio.to_thread(self.store.end_session, request.cookies.get(SESSION_COOKIE))
+        response = web.HTTPSeeOther("/login")
+        response.del_cookie(SESSION_COOKIE, path="/")
+        raise response
+
+
+def _home(role: str) -> str:
+    return "/editor" if role == "editor" else "/agent"
+
+
+def _safe_next(value: Any) -> str:
+    """Only a path on this site: an open redirect would make the login page a phishing aid."""
+    if isinstance(value, str) and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return ""
