@@ -371,19 +371,24 @@ class HandoffService:
         }
 
     async def suggestions(self, history: list[StoredMessage], language: Optional[str], k: int = 3) -> list[dict[str, Any]]:
-        """Published articles for the customer's last real question (button presses skipped)."""
-        question = next(
-            (m.text for m in reversed(history) if m.sender == "customer" and not m.text.startswith("/")), ""
-        )
-        if not question:
-            return []
-        hits = await asyncio.to_thread(self.knowledge.search, question, None, k * 2)
-        hits.sort(key=lambda h: (h.article.language != language, -h.score))
+        """Published articles for the customer's latest question.
+
+        Of the last few typed messages, the one that matches the knowledge base best is
+        taken as the question: the very last is often "a person, please", which matches
+        nothing, while the real question came just before it.
+        """
+        recent = [m.text for m in history if m.sender == "customer" and not m.text.startswith("/")][-3:]
+        best: list[Any] = []
+        for question in recent:
+            hits = await asyncio.to_thread(self.knowledge.search, question, None, k * 2)
+            if hits and (not best or hits[0].score > best[0].score):
+                best = hits
+        best.sort(key=lambda h: (h.article.language != language, -h.score))
         return [
             {"slug": h.article.slug, "question": h.article.question, "language": h.article.language,
              "score": round(h.score, 3), "summary": summarize(h.article.answer),
              "url": f"{self.settings.base_url}/kb/{h.article.slug}"}
-            for h in hits[:k]
+            for h in best[:k]
         ]
 
     async def broadcast_queue(self) -> None:

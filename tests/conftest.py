@@ -7,6 +7,7 @@ server); what tests change (databases, indexes) is fresh for every test.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +27,11 @@ from nahbar.cli import DEMO_FILE, read_articles  # noqa: E402
 from nahbar.database import make_engine  # noqa: E402
 from nahbar.server import ServerThread  # noqa: E402
 from nahbar.settings import PROJECT_ROOT, Settings  # noqa: E402
+from tests.agent_client import AgentClient  # noqa: E402
 from tests.widget_client import WidgetClient  # noqa: E402
+
+PASSWORD = "correct horse battery staple"
+METRICS_TOKEN = "test-metrics-token"
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL.startswith("postgresql") else [])
@@ -45,9 +50,11 @@ def demo_entries() -> list:
 def _reset_postgres(engine: Engine) -> None:
     from bot.schema import metadata as bot_metadata
     from knowledge.schema import metadata as kb_metadata
+    from staff.schema import metadata as staff_metadata
 
     bot_metadata.drop_all(engine)
     kb_metadata.drop_all(engine)
+    staff_metadata.drop_all(engine)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -110,6 +117,8 @@ def server(rasa_model: Path, tmp_path_factory, demo_entries) -> Iterator[ServerT
         port=port,
         rasa_model=rasa_model,
         max_message_chars=2000,
+        agent_grace_seconds=1.5,
+        metrics_token=METRICS_TOKEN,
     )
     running = ServerThread(settings).start()
     running.parts.knowledge.import_articles(demo_entries, actor="test")
@@ -121,5 +130,26 @@ def server(rasa_model: Path, tmp_path_factory, demo_entries) -> Iterator[ServerT
 async def widget(server):
     """A connected widget with a fresh session on the shared server."""
     client = await WidgetClient(server.url).open()
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+def make_staff(server):
+    """Creates staff accounts with unique names on the shared server: (user, password)."""
+
+    def make(role: str = "agent", display_name: str | None = None):
+        user = server.parts.staff.add_user(f"{role}-{secrets.token_hex(4)}", PASSWORD, role, display_name)
+        return user, PASSWORD
+
+    return make
+
+
+@pytest.fixture
+async def agent(server, make_staff):
+    """A logged-in agent ("Alex") with the console's socket open."""
+    user, password = make_staff("agent", "Alex")
+    client = await (await AgentClient(server.url).login(user.username, password)).connect()
+    client.user = user
     yield client
     await client.close()

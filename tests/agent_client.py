@@ -1,0 +1,97 @@
+"""An agent as a test sees it: logs in over HTTP like a browser, then opens the console socket."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict
+from typing import Any, Optional
+
+import aiohttp
+import socketio
+
+NAMESPACE = "/agent"
+
+
+class StaffBrowser:
+    """A cookie-keeping HTTP client that logs in through the real login form."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.csrf: Optional[str] = None
+
+    async def login(self, username: str, password: str) -> aiohttp.ClientResponse:
+        async with self.http.get(f"{self.url}/login") as page:
+            token = re.search(r'name="csrf_token" value="([^"]+)"', await page.text()).group(1)
+        form = {"username": username, "password": password, "csrf_token": token, "next": ""}
+        async with self.http.post(f"{self.url}/login", data=form, allow_redirects=False) as response:
+            await response.read()
+        return response
+
+    async def fetch_csrf(self) -> str:
+        async with self.http.get(f"{self.url}/agent") as page:
+            self.csrf = re.search(r'data-csrf="([^"]+)"', await page.text()).group(1)
+        return self.csrf
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.key}={c.value}" for c in self.http.cookie_jar)
+
+    async def close(self) -> None:
+        await self.http.close()
+
+
+class AgentClient:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.browser = StaffBrowser(url)
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.events: defaultdict[str, asyncio.Queue] = defaultdict(asyncio.Queue)
+        for kind in ("overview", "message", "customer_typing", "customer_presence"):
+            self.sio.on(kind, self._collector(kind), namespace=NAMESPACE)
+
+    def _collector(self, kind: str):
+        async def collect(data: Any) -> None:
+            self.events[kind].put_nowait(data)
+
+        return collect
+
+    async def login(self, username: str, password: str) -> "AgentClient":
+        response = await self.browser.login(username, password)
+        assert response.status == 303, f"login failed with {response.status}"
+        await self.browser.fetch_csrf()
+        return self
+
+    async def connect(self, csrf: Optional[str] = None) -> "AgentClient":
+        await self.sio.connect(
+            self.url,
+            headers={"Cookie": self.browser.cookie_header()},
+            auth={"csrf": csrf if csrf is not None else self.browser.csrf},
+            namespaces=[NAMESPACE],
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        return self
+
+    async def call(self, event: str, **data: Any) -> dict[str, Any]:
+        return await self.sio.call(event, data, namespace=NAMESPACE, timeout=30)
+
+    async def next(self, kind: str, timeout: float = 15) -> dict[str, Any]:
+        return await asyncio.wait_for(self.events[kind].get(), timeout)
+
+    async def next_matching(self, kind: str, predicate: Any, timeout: float = 15) -> dict[str, Any]:
+        async def wait() -> dict[str, Any]:
+            while True:
+                data = await self.events[kind].get()
+                if predicate(data):
+                    return data
+
+        return await asyncio.wait_for(wait(), timeout)
+
+    async def disconnect(self) -> None:
+        if self.sio.connected:
+            await self.sio.disconnect()
+
+    async def close(self) -> None:
+        await self.disconnect()
+        await self.browser.close()
