@@ -48,6 +48,14 @@ class AgentChannel:
         }
         for name, handler in events.items():
             sio.on(name, self._guarded(handler), namespace=ns)
+        auth.logout_listeners.append(self.on_logout)
+
+    async def on_logout(self, token: str, user: StaffUser) -> None:
+        """Close the sockets opened with the ended session; other sessions of the user stay."""
+        for sid, _eio_sid in list(self.sio.manager.get_participants(AGENT_NAMESPACE, agent_room(user.id))):
+            stored = await self.sio.get_session(sid, namespace=AGENT_NAMESPACE)
+            if stored.get("token") == token:
+                await self.sio.disconnect(sid, namespace=AGENT_NAMESPACE)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = _cookie(environ.get("HTTP_COOKIE", ""), SESSION_COOKIE)
@@ -69,8 +77,7 @@ class AgentChannel:
     def _guarded(self, handler: Callable[[StaffUser, dict[str, Any]], Awaitable[dict[str, Any]]]):
         async def run(sid: str, data: Any = None) -> dict[str, Any]:
             user = await self._user(sid)
-            if user is None:
-                await self.sio.disconnect(sid, namespace=AGENT_NAMESPACE)
+            if user is None:  # expired or disabled since the socket opened
                 return {"ok": False, "error": "Your session has ended; log in again."}
             try:
                 return {"ok": True, **await handler(user, data if isinstance(data, dict) else {})}

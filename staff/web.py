@@ -73,6 +73,8 @@ class StaffAuth:
         self.secure_cookies = secure_cookies
         self.session_lifetime = session_lifetime
         self.limits = limits or LoginLimits()
+        # Called with (session token, user) after a logout, so live connections end too.
+        self.logout_listeners: list[Callable[[str, Any], Awaitable[None]]] = []
 
     def routes(self) -> list[web.RouteDef]:
         return [
@@ -183,7 +185,10 @@ class StaffAuth:
         session = await self.current(request.cookies)
         if session is not None:
             await self.check_csrf(request, session)
-            await asyncio.to_thread(self.store.end_session, request.cookies.get(SESSION_COOKIE))
+            token = request.cookies.get(SESSION_COOKIE, "")
+            await asyncio.to_thread(self.store.end_session, token)
+            for listener in self.logout_listeners:
+                await listener(token, session.user)
         response = web.HTTPSeeOther("/login")
         response.del_cookie(SESSION_COOKIE, path="/")
         raise response

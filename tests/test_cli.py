@@ -1,5 +1,6 @@
 """The `nahbar` command as an operator runs it."""
 
+import io
 import json
 
 import pytest
@@ -70,3 +71,39 @@ def test_a_wrong_setting_stops_the_command_with_what_to_fix(env, capsys, monkeyp
     monkeypatch.setenv("DATABASE_URL", "mysql://x@y/z")
     assert main(["kb", "search", "hi"]) == 2
     assert "DATABASE_URL uses 'mysql'" in capsys.readouterr().err
+
+
+def test_user_add_creates_a_staff_account_that_can_log_in(env, capsys, monkeypatch):
+    from nahbar.services import connect
+    from nahbar.settings import Settings
+    from staff.accounts import StaffStore
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert main(["user", "add", "alex", "--role", "agent", "--display-name", "Alex", "--password-stdin"]) == 0
+    assert "user alex created: role agent, shown to customers as 'Alex'" in capsys.readouterr().out
+    store = StaffStore(connect(Settings.from_env()))
+    assert store.authenticate("alex", "a long enough password").display_name == "Alex"
+    assert main(["user", "list"]) == 0
+    assert "alex" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv,stdin,message",
+    [
+        (["user", "add", "bo", "--role", "agent"], "short\n", "at least 10 characters"),
+        (["user", "add", "Not Valid!", "--role", "agent"], "a long enough password\n", "A username needs"),
+        (["user", "password", "nobody"], "a long enough password\n", "no user named 'nobody'"),
+    ],
+)
+def test_bad_user_commands_explain_the_problem(env, capsys, monkeypatch, argv, stdin, message):
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    assert main([*argv, "--password-stdin"]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_second_user_with_the_same_name_is_refused(env, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert main(["user", "add", "kim", "--role", "editor", "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert main(["user", "add", "kim", "--role", "agent", "--password-stdin"]) == 2
+    assert "exists already" in capsys.readouterr().err

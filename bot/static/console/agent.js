@@ -37,7 +37,10 @@
     request("overview", {}, renderOverview);
     if (current) open(current.conversation_id);
   });
-  socket.on("disconnect", function () { $("connection").textContent = "offline – reconnecting…"; });
+  socket.on("disconnect", function (reason) {
+    if (reason === "io server disconnect") { window.location.href = "/login?next=%2Fagent"; return; }  // logged out
+    $("connection").textContent = "offline – reconnecting…";
+  });
   socket.on("connect_error", function (error) { $("connection").textContent = "cannot connect: " + error.message; });
   socket.on("overview", renderOverview);
   socket.on("message", function (data) {
