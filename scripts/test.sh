@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Set up the venv and run the whole test suite. Storage tests run on SQLite and, when
 # PostgreSQL answers (DATABASE_URL, or the local server on 127.0.0.1:5432 database test),
-# on PostgreSQL too. Extra arguments go to pytest.
+# on PostgreSQL too. Debian's chromium is installed for the browser test. Extra arguments
+# go to pytest.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/bootstrap.sh"
+"$ROOT/scripts/install-browser.sh"
 cd "$ROOT"
 PY="${NAHBAR_VENV:-$ROOT/.venv}/bin/python"
 if [ -z "${DATABASE_URL:-}" ]; then
