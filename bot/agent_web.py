@@ -11,7 +11,6 @@ import hmac
 import json
 from pathlib import Path
 from typing import Optional
-from urllib.parse import quote
 
 import jinja2
 from aiohttp import web
@@ -27,6 +26,13 @@ STATIC_DIR = Path(__file__).parent / "static"
 _templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
 )
+
+
+# Notices are chosen by code, so a link cannot make the console show text of its own.
+NOTICES = {
+    "name-saved": "Your display name is saved.",
+    "name-invalid": "A display name needs 1 to 40 printable characters.",
+}
 
 
 class AgentConsole:
@@ -54,7 +60,7 @@ class AgentConsole:
         canned = [{"title": c.title, "texts": c.texts} for c in self.canned]
         html = _templates.get_template("agent.html").render(
             user=session.user, csrf_token=session.csrf_token, canned_json=json.dumps(canned),
-            notice=request.query.get("notice", ""),
+            notice=NOTICES.get(request.query.get("notice", ""), ""),
         )
         return web.Response(text=html, content_type="text/html", headers=SECURITY_HEADERS)
 
@@ -63,9 +69,9 @@ class AgentConsole:
         form = await request.post()
         try:
             await asyncio.to_thread(self.auth.store.set_display_name, session.user.id, str(form.get("display_name", "")))
-        except StaffError as exc:
-            raise web.HTTPSeeOther("/agent?notice=" + quote(str(exc), safe=""))
-        raise web.HTTPSeeOther("/agent?notice=" + quote("Your display name is saved.", safe=""))
+        except StaffError:
+            raise web.HTTPSeeOther("/agent?notice=name-invalid")
+        raise web.HTTPSeeOther("/agent?notice=name-saved")
 
     async def overview(self, request: web.Request) -> web.Response:
         return web.json_response(await self.handoff.overview(request[STAFF_SESSION].user.id), headers=SECURITY_HEADERS)

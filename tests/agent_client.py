@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections import defaultdict
 from typing import Any, Optional
 
 import aiohttp
 import socketio
+
+from tests.events import EventQueues
 
 NAMESPACE = "/agent"
 
@@ -45,16 +45,14 @@ class AgentClient:
     def __init__(self, url: str) -> None:
         self.url = url
         self.browser = StaffBrowser(url)
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.events: defaultdict[str, asyncio.Queue] = defaultdict(asyncio.Queue)
+        self.events = EventQueues()
+        self.sio = self._socket()
+
+    def _socket(self) -> socketio.AsyncClient:
+        sio = socketio.AsyncClient(reconnection=False)
         for kind in ("overview", "message", "customer_typing", "customer_presence"):
-            self.sio.on(kind, self._collector(kind), namespace=NAMESPACE)
-
-    def _collector(self, kind: str):
-        async def collect(data: Any) -> None:
-            self.events[kind].put_nowait(data)
-
-        return collect
+            sio.on(kind, self.events.collector(kind), namespace=NAMESPACE)
+        return sio
 
     async def login(self, username: str, password: str) -> "AgentClient":
         response = await self.browser.login(username, password)
@@ -77,16 +75,16 @@ class AgentClient:
         return await self.sio.call(event, data, namespace=NAMESPACE, timeout=30)
 
     async def next(self, kind: str, timeout: float = 15) -> dict[str, Any]:
-        return await asyncio.wait_for(self.events[kind].get(), timeout)
+        return await self.events.next(kind, timeout)
 
     async def next_matching(self, kind: str, predicate: Any, timeout: float = 15) -> dict[str, Any]:
-        async def wait() -> dict[str, Any]:
-            while True:
-                data = await self.events[kind].get()
-                if predicate(data):
-                    return data
+        return await self.events.next_matching(kind, predicate, timeout)
 
-        return await asyncio.wait_for(wait(), timeout)
+    async def reconnect(self) -> "AgentClient":
+        """A new socket with the same login, as a console does after losing its connection."""
+        await self.disconnect()
+        self.sio = self._socket()
+        return await self.connect()
 
     async def disconnect(self) -> None:
         if self.sio.connected:

@@ -230,10 +230,7 @@ async def test_an_agent_who_reconnects_in_time_keeps_the_chat_and_sees_what_came
     await agent.disconnect()
     await widget.sio.emit("user_uttered", {"message": "Hello? Anyone?", "session_id": widget.token})
     await asyncio.sleep(0.3)
-    agent.sio = type(agent.sio)(reconnection=False)
-    for kind in ("overview", "message", "customer_typing", "customer_presence"):
-        agent.sio.on(kind, agent._collector(kind), namespace="/agent")
-    await agent.connect()
+    await agent.reconnect()
     transcript = (await agent.call("open", conversation_id=reference))["conversation"]
     assert transcript["state"] == "agent"
     assert [m["text"] for m in transcript["messages"]].count("Hello? Anyone?") == 1
@@ -286,7 +283,17 @@ async def test_waiting_and_first_response_times_are_recorded_per_chat(server, wi
     assert handoff["wait_seconds"] >= 0 and handoff["first_response_seconds"] >= 0
 
 
+async def nobody_online(server) -> None:
+    """Agents of earlier tests have closed their consoles; wait until the server has seen it."""
+    for _ in range(100):
+        if server.parts.handoff.agents_online() == 0:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("an agent console is still connected")
+
+
 async def test_with_nobody_online_the_customer_can_leave_a_message_and_an_email(server, widget, make_staff):
+    await nobody_online(server)
     status = await escalate(widget)
     assert status["state"] == "offline" and status["contact_left"] is False
     await widget.sio.emit("offline_message", {"email": "not-an-address", "message": "Call me", "session_id": widget.token})
@@ -376,3 +383,19 @@ def test_unreadable_office_hours_are_refused_with_the_reason(text):
     with pytest.raises(OfficeHoursError):
         OfficeHours.parse(text, "Europe/Berlin")
 
+
+
+async def test_an_agent_can_choose_the_name_customers_see(server, widget, make_staff):
+    user, password = make_staff("agent", "Real Name")
+    agent = await AgentClient(server.url).login(user.username, password)
+    try:
+        form = {"csrf_token": agent.browser.csrf, "display_name": "Robin"}
+        async with agent.browser.http.post(f"{server.url}/agent/profile", data=form, allow_redirects=False) as response:
+            assert response.headers["Location"] == "/agent?notice=name-saved"
+        await agent.connect()
+        status = await escalate(widget)
+        await agent.call("claim", conversation_id=status["reference"])
+        joined = await widget.next_matching("bot_uttered", lambda m: m.get("sender") == "system" and "joined" in m["text"])
+        assert joined["text"].startswith("Robin ") and "Real Name" not in joined["text"]
+    finally:
+        await agent.close()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
 from typing import Any, Optional
 
 import socketio
+
+from tests.events import EventQueues
 
 
 class WidgetClient:
@@ -15,19 +16,12 @@ class WidgetClient:
         self.sio = socketio.AsyncClient(reconnection=False)
         self.token: Optional[str] = None
         self.history: Optional[list[dict[str, Any]]] = None
-        # One queue per event kind: pushes (handoff status, typing) interleave with replies.
-        self.events: defaultdict[str, asyncio.Queue] = defaultdict(asyncio.Queue)
+        self.events = EventQueues()
         self._confirmed = asyncio.Event()
         self.sio.on("session_confirm", self._on_confirm)
         self.sio.on("history", self._on_history)
         for kind in ("bot_uttered", "message_error", "handoff", "agent_typing", "message_stored"):
-            self.sio.on(kind, self._collector(kind))
-
-    def _collector(self, kind: str):
-        async def collect(data: Any) -> None:
-            self.events[kind].put_nowait(data)
-
-        return collect
+            self.sio.on(kind, self.events.collector(kind))
 
     async def _on_confirm(self, data: Any) -> None:
         self.token = data["session_id"] if isinstance(data, dict) else data
@@ -59,23 +53,13 @@ class WidgetClient:
                 return replies
 
     async def next(self, kind: str, timeout: float = 30) -> dict[str, Any]:
-        return await asyncio.wait_for(self.events[kind].get(), timeout)
+        return await self.events.next(kind, timeout)
 
     async def next_matching(self, kind: str, predicate: Any, timeout: float = 30) -> dict[str, Any]:
-        """The next `kind` event for which `predicate` holds; earlier ones are dropped."""
-        async def wait() -> dict[str, Any]:
-            while True:
-                data = await self.events[kind].get()
-                if predicate(data):
-                    return data
-
-        return await asyncio.wait_for(wait(), timeout)
+        return await self.events.next_matching(kind, predicate, timeout)
 
     def drain(self, kind: str) -> list[dict[str, Any]]:
-        items = []
-        while not self.events[kind].empty():
-            items.append(self.events[kind].get_nowait())
-        return items
+        return self.events.drain(kind)
 
     async def close(self) -> None:
         await self.sio.disconnect()
