@@ -158,10 +158,10 @@ def cmd_train(_args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(_args: argparse.Namespace) -> int:
+def cmd_serve(_args: argparse.Namespace, notes: str = "") -> int:
     from nahbar.server import serve
 
-    serve(_settings())
+    serve(_settings(), notes)
     return 0
 
 
@@ -177,12 +177,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"demo knowledge base loaded: {report.created} articles")
     del knowledge
     password = _demo_account()
-    print(
-        f"\nStaff login for the demo ({settings.base_url}/login):\n"
-        f"  username {DEMO_USER}\n  password {password}   (new on every demo start; role admin)\n",
-        flush=True,
+    notes = (
+        f"Staff login for the agent console ({settings.base_url}/login):\n"
+        f"  username {DEMO_USER}\n  password {password}   (new on every demo start; role admin)\n"
     )
-    return cmd_serve(args)
+    return cmd_serve(args, notes)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -182,7 +182,8 @@ class ServerThread:
         self._thread.join(timeout=30)
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, notes: str = "") -> None:
+    """Run until interrupted; `notes` are printed under the URLs (the demo's login)."""
     async def app_factory() -> web.Application:
         parts = await build_parts(settings)
         app = create_app(parts)
@@ -198,7 +199,8 @@ def serve(settings: Settings) -> None:
             f"  public knowledge base           {base}/kb\n"
             f"  agent console (staff login)     {base}/agent\n"
             f"  knowledge search API            {base}/api/kb/search?q=delivery\n"
-            f"  health                          {base}/healthz\n",
+            f"  health                          {base}/healthz\n\n"
+            f"{notes}",
             flush=True,
         )
         return app

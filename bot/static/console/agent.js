@@ -162,8 +162,10 @@
     event.preventDefault();
     var text = $("reply").value;
     if (!text.trim()) return;
+    var first = current.handoffs.length && current.handoffs[current.handoffs.length - 1].first_response_seconds === null;
     request("reply", { conversation_id: current.conversation_id, text: text }, function (answer) {
       addMessage(answer.message);
+      if (first) open(current.conversation_id);  // shows the first-response time now recorded
       $("reply").value = "";
       clearTimeout(typingTimer); typing(false); typingSent = 0;
     });
