@@ -150,6 +150,22 @@ def _demo_account() -> str:
     return password
 
 
+def cmd_bridge_run(_args: argparse.Namespace) -> int:
+    """Mine resolved chats into anonymized drafts for editors; safe to run again at any time."""
+    from tqdm import tqdm
+
+    from nahbar.services import connect, open_bridge
+
+    settings = _settings()
+    engine = connect(settings)
+    bridge = open_bridge(settings, engine, _knowledge())
+    summary = bridge.run(progress=lambda items: tqdm(items, desc="resolved chats", unit="chat"))
+    print("\n".join(summary.lines()))
+    for slug in summary.draft_slugs:
+        print(f"new draft for editors: {settings.base_url}/editor (article {slug})")
+    return 0
+
+
 def cmd_train(_args: argparse.Namespace) -> int:
     from bot.training import ensure_model
 
@@ -217,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     password.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     password.set_defaults(func=cmd_user_password)
     user.add_parser("list", help="list staff accounts").set_defaults(func=cmd_user_list)
+    bridge = commands.add_parser("bridge", help="turn resolved chats into drafts").add_subparsers(dest="bridge_command", required=True)
+    bridge.add_parser("run", help="read new resolved chats, anonymize, group, draft").set_defaults(func=cmd_bridge_run)
     return parser
 
 

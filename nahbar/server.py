@@ -34,9 +34,12 @@ from bot.service import ConversationService
 from bot.trackers import sql_tracker_store
 from bot.training import model_path
 from bot.web import widget_routes
+from bridge.pipeline import Bridge
+from bridge.review import Review
+from bridge.web import EditorConsole
 from knowledge.base import KnowledgeBase
 from knowledge.web import KnowledgeSite
-from nahbar.services import connect, open_knowledge
+from nahbar.services import connect, open_bridge, open_knowledge
 from nahbar.settings import Settings, SettingsError
 from staff.accounts import StaffStore
 from staff.web import LoginLimits, StaffAuth
@@ -58,6 +61,7 @@ class Parts:
     auth: StaffAuth
     channel: WidgetChannel
     agents: AgentChannel
+    bridge: Bridge
 
 
 PARTS = web.AppKey("parts", Parts)
@@ -104,9 +108,10 @@ async def build_parts(settings: Settings) -> Parts:
         session_lifetime=timedelta(hours=settings.staff_session_hours),
         limits=LoginLimits(max_failures=settings.login_max_failures),
     )
+    bridge = await asyncio.to_thread(open_bridge, settings, engine, knowledge)
     return Parts(
         settings, engine, knowledge, brain, service, handoff, staff, auth,
-        WidgetChannel(sio, service), AgentChannel(sio, handoff, auth),
+        WidgetChannel(sio, service), AgentChannel(sio, handoff, auth), bridge,
     )
 
 
@@ -123,8 +128,31 @@ def create_app(parts: Parts) -> web.Application:
         parts.handoff, parts.auth, load_canned_replies(settings.canned_replies_path), settings.metrics_token
     )
     app.add_routes(console.routes())
+    app.add_routes(EditorConsole(Review(parts.engine, parts.knowledge), parts.knowledge, parts.auth).routes())
+    if settings.bridge_interval_minutes > 0:
+        app.cleanup_ctx.append(_bridge_schedule(parts.bridge, settings.bridge_interval_minutes * 60))
     app.add_routes([web.get("/healthz", health)])
     return app
+
+
+def _bridge_schedule(bridge: Bridge, interval_seconds: float):
+    """Run the bridge every interval inside the server, in a thread, for as long as it runs."""
+
+    async def schedule(_app: web.Application):
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(interval_seconds)
+                try:
+                    summary = await asyncio.to_thread(bridge.run)
+                    logger.info("bridge run: %s", "; ".join(summary.lines()))
+                except Exception:
+                    logger.exception("the scheduled bridge run failed; it runs again in %.0f s", interval_seconds)
+
+        task = asyncio.create_task(loop())
+        yield
+        task.cancel()
+
+    return schedule
 
 
 async def health(request: web.Request) -> web.Response:
@@ -198,6 +226,7 @@ def serve(settings: Settings, notes: str = "") -> None:
             f"  demo page with the chat widget  {base}/\n"
             f"  public knowledge base           {base}/kb\n"
             f"  agent console (staff login)     {base}/agent\n"
+            f"  editor console (staff login)    {base}/editor\n"
             f"  knowledge search API            {base}/api/kb/search?q=delivery\n"
             f"  health                          {base}/healthz\n\n"
             f"{notes}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -10,6 +12,9 @@ from knowledge.embeddings import load_encoder
 from knowledge.store import ArticleStore
 from nahbar.database import make_engine
 from nahbar.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bridge.pipeline import Bridge
 
 
 def connect(settings: Settings) -> Engine:
@@ -33,3 +38,23 @@ def open_knowledge(settings: Settings, engine: Engine) -> KnowledgeBase:
     knowledge = KnowledgeBase(store, load_encoder(settings.embedding_model), settings.index_path)
     knowledge.open()
     return knowledge
+
+
+def open_bridge(settings: Settings, engine: Engine, knowledge: KnowledgeBase) -> "Bridge":
+    """The bridge pipeline with its tables, Presidio set up offline, and the private topics."""
+    from bot.conversations import ConversationStore
+    from bridge.anonymize import load_anonymizer
+    from bridge.pipeline import Bridge, BridgeSettings
+    from bridge.privacy import PrivateTopics
+
+    ConversationStore(engine).create_tables()  # the bridge reads conversations and handoffs
+    bridge = Bridge(
+        engine,
+        knowledge,
+        load_anonymizer(str(settings.data_dir / "nlp")),
+        PrivateTopics.load(settings.private_topics_path),
+        BridgeSettings(min_customers=settings.bridge_min_customers, group_threshold=settings.bridge_group_threshold,
+                       attach_threshold=settings.bridge_group_threshold),
+    )
+    bridge.create_tables()
+    return bridge

@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.canned import DEFAULT_CANNED_REPLIES, load_canned_replies
 from bot.office_hours import OfficeHours, OfficeHoursError
+from bridge.privacy import DEFAULT_PRIVATE_TOPICS, PrivateTopics
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,10 +51,18 @@ class Settings:
     login_max_failures: int = 5
     metrics_token: Optional[str] = None
     canned_replies: Optional[Path] = None
+    bridge_min_customers: int = 3
+    bridge_group_threshold: float = 0.7
+    bridge_interval_minutes: float = 60.0
+    private_topics: Optional[Path] = None
 
     @property
     def index_path(self) -> Path:
         return self.data_dir / "knowledge.faiss"
+
+    @property
+    def private_topics_path(self) -> Path:
+        return self.private_topics or DEFAULT_PRIVATE_TOPICS
 
     @property
     def canned_replies_path(self) -> Path:
@@ -127,6 +136,14 @@ class Settings:
             except ValueError as exc:
                 problems.append(f"NAHBAR_CANNED_REPLIES: {exc}")
 
+        topics = env.get("NAHBAR_PRIVATE_TOPICS", "").strip()
+        topics_path = Path(topics).expanduser() if topics else None
+        if topics_path is not None:
+            try:
+                PrivateTopics.load(topics_path)
+            except ValueError as exc:
+                problems.append(f"NAHBAR_PRIVATE_TOPICS: {exc}")
+
         settings = cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -147,6 +164,10 @@ class Settings:
             login_max_failures=int(number("NAHBAR_LOGIN_MAX_FAILURES", cls.login_max_failures, int, 1, 1000)),
             metrics_token=env.get("NAHBAR_METRICS_TOKEN", "").strip() or None,
             canned_replies=canned_path,
+            bridge_min_customers=int(number("NAHBAR_BRIDGE_MIN_CUSTOMERS", cls.bridge_min_customers, int, 2, 1000)),
+            bridge_group_threshold=number("NAHBAR_BRIDGE_GROUP_THRESHOLD", cls.bridge_group_threshold, float, 0.3, 0.99),
+            bridge_interval_minutes=number("NAHBAR_BRIDGE_INTERVAL_MINUTES", cls.bridge_interval_minutes, float, 0.0, 10080.0),
+            private_topics=topics_path,
         )
         if settings.rasa_model is not None and not settings.rasa_model.is_file():
             problems.append(f"NAHBAR_RASA_MODEL={str(settings.rasa_model)!r} is not a file (train one with `nahbar train`)")

@@ -50,8 +50,10 @@ def demo_entries() -> list:
 def _reset_postgres(engine: Engine) -> None:
     from bot.schema import metadata as bot_metadata
     from knowledge.schema import metadata as kb_metadata
+    from bridge.schema import metadata as bridge_metadata
     from staff.schema import metadata as staff_metadata
 
+    bridge_metadata.drop_all(engine)
     bot_metadata.drop_all(engine)
     kb_metadata.drop_all(engine)
     staff_metadata.drop_all(engine)
@@ -119,6 +121,7 @@ def server(rasa_model: Path, tmp_path_factory, demo_entries) -> Iterator[ServerT
         max_message_chars=2000,
         agent_grace_seconds=1.5,
         metrics_token=METRICS_TOKEN,
+        bridge_interval_minutes=0,
     )
     running = ServerThread(settings).start()
     running.parts.knowledge.import_articles(demo_entries, actor="test")

@@ -1,0 +1,354 @@
+"""Anonymization of chat text, German and English, on Presidio's analyzer and anonymizer.
+
+Presidio finds and replaces; what it does not bring for German is added on its extension
+points: recognizers for names (those the conversation already knows, introductions and
+salutations, a packaged first-name list), addresses, dates, order/customer/contract numbers
+and URLs that carry tokens, plus the German card context. It runs offline on blank spaCy
+pipelines saved to disk (no model download) with tldextract's bundled suffix list.
+
+Every replacement is a typed placeholder ("[NAME]", "[E-MAIL]" …) so the text still reads
+well. Findings the recognizers are unsure of (a first name that is also a word, a long
+number without context) are replaced too, and flagged for an editor. A text in which
+something that looks personal survives (a long digit run, an "@", a URL with a query) is
+`uncertain`: the bridge does not propose it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+import tldextract.tldextract
+
+# Offline: the suffix list snapshot that ships with tldextract, never a download.
+tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+from presidio_analyzer import (  # noqa: E402
+    AnalyzerEngine,
+    EntityRecognizer,
+    Pattern,
+    PatternRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine  # noqa: E402
+from presidio_analyzer.predefined_recognizers import (  # noqa: E402
+    CreditCardRecognizer,
+    EmailRecognizer,
+    IbanRecognizer,
+    IpRecognizer,
+    PhoneRecognizer,
+)
+from presidio_anonymizer import AnonymizerEngine  # noqa: E402
+from presidio_anonymizer.entities import OperatorConfig  # noqa: E402
+
+LANGUAGES = ("de", "en")
+UNSURE = "_UNSURE"
+SURE_SCORE = 0.9
+UNSURE_SCORE = 0.5
+FIRST_NAMES_FILE = Path(__file__).parent / "data" / "first_names.txt"
+
+PLACEHOLDERS = {
+    "PERSON": "[NAME]",
+    "EMAIL_ADDRESS": "[E-MAIL]",
+    "PHONE_NUMBER": "[PHONE]",
+    "IBAN_CODE": "[IBAN]",
+    "CREDIT_CARD": "[CARD]",
+    "IP_ADDRESS": "[IP]",
+    "ADDRESS": "[ADDRESS]",
+    "DATE_OF_BIRTH": "[DATE OF BIRTH]",
+    "DATE": "[DATE]",
+    "ORDER_NUMBER": "[NUMBER]",
+    "PERSONAL_URL": "[LINK]",
+}
+
+# What still looks personal after anonymization: then the text is not proposed.
+_RESIDUE = [
+    ("long number", re.compile(r"(?:\d[ \-./]?){6,}\d")),
+    ("e-mail sign", re.compile(r"@")),
+    ("link with parameters", re.compile(r"https?://\S*[?#=]\S*", re.I)),
+    ("IBAN-like code", re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,}", re.I)),
+]
+
+_NAME_WORD = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
+# Cues after which a capitalised word is a name whatever it is.
+# The cue words are matched in any case, the name itself only capitalised.
+_STRONG_CUES = re.compile(
+    rf"\b(?i:ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|my\s+name\s+is|name:|"
+    rf"frau|herrn?|mr\.?|mrs\.?|ms\.?|miss|dr\.?|dear|liebe[rs]?|sehr\s+geehrte[rs]?)\s+({_NAME_WORD}(?:\s+{_NAME_WORD})?)"
+)
+# Cues after which a capitalised word is a name only if it is a known first name.
+_WEAK_CUES = re.compile(
+    rf"\b(?i:ich\s+bin|hier\s+ist|hier\s+spricht|i\s+am|i'm|this\s+is|hallo|hi|hey|hello|moin|servus|gruß|grüße|"
+    rf"grüßen|regards|thanks|danke|cheers|best)\s*,?\s+({_NAME_WORD}(?:\s+{_NAME_WORD})?)"
+)
+_CAPITALISED = re.compile(rf"\b({_NAME_WORD})(?:\s+({_NAME_WORD}))?")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|\n\s*)$")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A replacement in the anonymized text: where it is, what it replaced, and how sure."""
+
+    start: int
+    end: int
+    kind: str
+    unsure: bool
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "kind": self.kind, "unsure": self.unsure}
+
+
+@dataclass(frozen=True)
+class Anonymized:
+    text: str
+    spans: tuple[Span, ...]
+    residue: tuple[str, ...] = ()
+
+    @property
+    def uncertain(self) -> bool:
+        return bool(self.residue)
+
+    @property
+    def unsure_spans(self) -> list[Span]:
+        return [s for s in self.spans if s.unsure]
+
+    def kinds(self) -> list[str]:
+        return [s.kind for s in self.spans]
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    words = FIRST_NAMES_FILE.read_text("utf-8").split()
+    return frozenset(w.lower() for w in words if not w.startswith("#") and w.isalpha())
+
+
+class PersonNameRecognizer(EntityRecognizer):
+    """Names from how people write them: introductions, salutations, and known first names.
+
+    A name after a strong cue ("mein Name ist", "Frau", "Dear") or a first name followed by a
+    surname is sure; a lone capitalised first name in mid-sentence may be a word ("Will",
+    "Rose", "Frank") and is flagged as unsure.
+    """
+
+    def __init__(self, supported_language: str) -> None:
+        super().__init__(supported_entities=["PERSON"], supported_language=supported_language,
+                         name=f"PersonNameRecognizer_{supported_language}")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> list[RecognizerResult]:
+        names = first_names()
+        results: list[RecognizerResult] = []
+        for match in _STRONG_CUES.finditer(text):
+            results.append(_result("PERSON", match.start(1), match.end(1), SURE_SCORE))
+        for match in _WEAK_CUES.finditer(text):
+            words = match.group(1).split()
+            if words[0].lower() in names:
+                results.append(_result("PERSON", match.start(1), match.end(1), SURE_SCORE))
+        for match in _CAPITALISED.finditer(text):
+            first, last = match.group(1), match.group(2)
+            if first.lower() not in names:
+                continue
+            if _SENTENCE_START.search(text[:match.start()]) and not last:
+                continue  # "Will the bike …": capitalised because it starts the sentence
+            if last:  # "Jana Becker": a first name with a surname
+                results.append(_result("PERSON", match.start(1), match.end(2), SURE_SCORE))
+            else:
+                results.append(_result("PERSON" + UNSURE, match.start(1), match.end(1), UNSURE_SCORE))
+        return results
+
+
+class NumberInContextRecognizer(EntityRecognizer):
+    """Order, customer, contract and ticket numbers: sure with a naming word near, else unsure."""
+
+    NUMBER = re.compile(r"\b(?:[A-Z]{1,5}[-/ ]?)?\d(?:[\d\-/ ]{3,18}\d)\b")
+    CONTEXT = re.compile(
+        r"(bestell|auftrag|kunden|vertrag|rechnung|ticket|vorgang|sendung|order|customer|contract|invoice|"
+        r"account|reference|tracking|nummer|number|nr\.?|no\.?|#)",
+        re.IGNORECASE,
+    )
+
+    def __init__(self, supported_language: str) -> None:
+        super().__init__(supported_entities=["ORDER_NUMBER"], supported_language=supported_language,
+                         name=f"NumberInContextRecognizer_{supported_language}")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> list[RecognizerResult]:
+        results = []
+        for match in self.NUMBER.finditer(text):
+            digits = sum(ch.isdigit() for ch in match.group())
+            if digits < 4:
+                continue
+            before = text[max(0, match.start() - 40):match.start()]
+            if self.CONTEXT.search(before) or digits >= 6:
+                # Without a naming word a long number may be a phone number: leave it the lower score.
+                score = 0.85 if self.CONTEXT.search(before) else 0.35
+                results.append(_result("ORDER_NUMBER", match.start(), match.end(), score))
+            else:
+                results.append(_result("ORDER_NUMBER" + UNSURE, match.start(), match.end(), UNSURE_SCORE))
+        return results
+
+
+class DateRecognizer(EntityRecognizer):
+    """Full dates; with "geboren" / "born" / "Geburtsdatum" near, dates of birth."""
+
+    MONTHS = (r"(?:jan(?:uar|uary)?|feb(?:ruar|ruary)?|mär(?:z)?|mar(?:ch)?|apr(?:il)?|mai|may|jun[ie]?|jul[iy]?|"
+              r"aug(?:ust)?|sep(?:tember)?|okt(?:ober)?|oct(?:ober)?|nov(?:ember)?|dez(?:ember)?|dec(?:ember)?)\.?")
+    DATE = re.compile(
+        rf"\b(?:\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)\d{{2}}|(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}|"
+        rf"\d{{1,2}}\.?\s+{MONTHS}\s+(?:19|20)\d{{2}}|{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}})\b",
+        re.IGNORECASE,
+    )
+    BIRTH = re.compile(r"(geboren|geburt|born|birth|dob|b\.\s*d\.)", re.IGNORECASE)
+
+    def __init__(self, supported_language: str) -> None:
+        super().__init__(supported_entities=["DATE", "DATE_OF_BIRTH"], supported_language=supported_language,
+                         name=f"DateRecognizer_{supported_language}")
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> list[RecognizerResult]:
+        results = []
+        for match in self.DATE.finditer(text):
+            near = text[max(0, match.start() - 40):match.start()]
+            kind = "DATE_OF_BIRTH" if self.BIRTH.search(near) else "DATE"
+            results.append(_result(kind, match.start(), match.end(), SURE_SCORE))
+        return results
+
+
+def _result(kind: str, start: int, end: int, score: float) -> RecognizerResult:
+    return RecognizerResult(kind, start, end, score)
+
+
+def _address_recognizers(language: str) -> list[PatternRecognizer]:
+    street_de = (r"\b[A-ZÄÖÜ][a-zäöüß]+(?:[-\s][A-ZÄÖÜ][a-zäöüß]+)*-?(?:[Ss]tra(?:ß|ss)e|[Ss]tr\.|[Ww]eg|[Gg]asse|"
+                 r"[Aa]llee|[Pp]latz|[Rr]ing|[Dd]amm|[Uu]fer|[Cc]haussee|[Ss]teig|[Pp]fad)\s+\d{1,4}\s?[a-zA-Z]?\b")
+    street_de_split = r"\b[A-ZÄÖÜ][a-zäöüß]+\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Ring|Damm)\s+\d{1,4}\s?[a-zA-Z]?\b"
+    postcode_city = r"\b\d{5}\s+[A-ZÄÖÜ][a-zäöüß]+(?:[-\s](?:an\s+der\s+)?[A-ZÄÖÜ][a-zäöüß]+)?\b"
+    street_en = (r"\b\d{1,5}\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\s+(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|"
+                 r"Drive|Dr\.?|Boulevard|Blvd\.?|Way|Court|Ct\.?|Place|Pl\.?|Terrace|Close)\b")
+    uk_postcode = r"\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"
+    patterns = [
+        Pattern("street (de)", street_de, SURE_SCORE),
+        Pattern("street, two words (de)", street_de_split, SURE_SCORE),
+        Pattern("postcode and city", postcode_city, 0.85),
+        Pattern("street (en)", street_en, SURE_SCORE),
+        Pattern("UK postcode", uk_postcode, 0.85),
+    ]
+    url = Pattern("URL with parameters or a token", r"https?://[^\s<>\"]+?(?:[?#][^\s<>\"]*|/[A-Za-z0-9_-]*\d[A-Za-z0-9_-]{7,}[^\s<>\"]*)", 0.95)
+    case_sensitive = re.DOTALL | re.MULTILINE  # Presidio's default ignores case: "in der Hauptstraße" is not a street
+    return [
+        PatternRecognizer(supported_entity="ADDRESS", patterns=patterns, supported_language=language,
+                          name=f"AddressRecognizer_{language}", global_regex_flags=case_sensitive),
+        PatternRecognizer(supported_entity="PERSONAL_URL", patterns=[url], supported_language=language,
+                          name=f"PersonalUrlRecognizer_{language}"),
+    ]
+
+
+CARD_CONTEXT_DE = ["karte", "kreditkarte", "kartennummer", "visa", "mastercard", "amex", "zahlung", "bezahlt"]
+PHONE_REGIONS = ("DE", "AT", "CH", "GB", "US", "NL", "FR", "IT", "ES", "PL", "DK", "BE", "LU")
+
+
+def _registry() -> RecognizerRegistry:
+    registry = RecognizerRegistry(supported_languages=list(LANGUAGES))
+    for language in LANGUAGES:
+        registry.add_recognizer(EmailRecognizer(supported_language=language))
+        registry.add_recognizer(IbanRecognizer(supported_language=language))
+        registry.add_recognizer(IpRecognizer(supported_language=language))
+        registry.add_recognizer(PhoneRecognizer(supported_language=language, supported_regions=PHONE_REGIONS))
+        card_context = CARD_CONTEXT_DE if language == "de" else None
+        registry.add_recognizer(CreditCardRecognizer(supported_language=language, context=card_context))
+        registry.add_recognizer(PersonNameRecognizer(language))
+        registry.add_recognizer(NumberInContextRecognizer(language))
+        registry.add_recognizer(DateRecognizer(language))
+        for recognizer in _address_recognizers(language):
+            registry.add_recognizer(recognizer)
+    return registry
+
+
+def _blank_pipelines(directory: Path) -> list[dict[str, str]]:
+    """Blank spaCy pipelines (a tokenizer only) saved once: Presidio loads models from disk."""
+    import spacy
+
+    models = []
+    for language in LANGUAGES:
+        path = directory / f"spacy-blank-{language}"
+        if not (path / "config.cfg").is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            spacy.blank(language).to_disk(path)
+        models.append({"lang_code": language, "model_name": str(path)})
+    return models
+
+
+class Anonymizer:
+    """Presidio's analyzer and anonymizer set up for German and English chat text."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        engine = SpacyNlpEngine(models=_blank_pipelines(cache_dir))
+        engine.load()
+        self.analyzer = AnalyzerEngine(nlp_engine=engine, registry=_registry(), supported_languages=list(LANGUAGES))
+        self.anonymizer = AnonymizerEngine()
+        operators = {}
+        for kind, placeholder in PLACEHOLDERS.items():
+            operators[kind] = OperatorConfig("replace", {"new_value": placeholder})
+            operators[kind + UNSURE] = OperatorConfig("replace", {"new_value": placeholder})
+        self.operators = operators
+        self._lock = threading.Lock()  # spaCy pipelines are not thread-safe
+
+    def anonymize(self, text: str, language: str, known_names: Iterable[str] = ()) -> Anonymized:
+        language = language if language in LANGUAGES else "en"
+        ad_hoc = _known_names_recognizer(known_names, language)
+        with self._lock:
+            results = self.analyzer.analyze(
+                text=text, language=language, score_threshold=0.3, ad_hoc_recognizers=[ad_hoc] if ad_hoc else None
+            )
+            result = self.anonymizer.anonymize(text=text, analyzer_results=results, operators=self.operators)
+        spans = tuple(
+            sorted(
+                (Span(item.start, item.end, item.entity_type.removesuffix(UNSURE), item.entity_type.endswith(UNSURE))
+                 for item in result.items),
+                key=lambda s: s.start,
+            )
+        )
+        residue = tuple(name for name, pattern in _RESIDUE if pattern.search(_without_placeholders(result.text)))
+        return Anonymized(result.text, spans, residue)
+
+
+def _known_names_recognizer(names: Iterable[str], language: str) -> Optional[PatternRecognizer]:
+    """The names this conversation already knows (agent names, the customer's e-mail name parts)."""
+    words: set[str] = set()
+    for name in names:
+        for part in re.split(r"[\s._\-+@()]+", str(name or "")):
+            if len(part) >= 3 and part.isalpha():
+                words.add(part)
+        if name and len(str(name).strip()) >= 3:
+            words.add(str(name).strip())
+    if not words:
+        return None
+    return PatternRecognizer(supported_entity="PERSON", deny_list=sorted(words, key=len, reverse=True),
+                             supported_language=language, name="KnownNamesRecognizer", deny_list_score=1.0)
+
+
+def _without_placeholders(text: str) -> str:
+    return re.sub(r"\[[A-Z][A-Z .\-]*\]", " ", text)
+
+
+@lru_cache(maxsize=4)
+def load_anonymizer(cache_dir: str) -> Anonymizer:
+    return Anonymizer(Path(cache_dir))
+
+
+def names_in(metadata: Sequence[Optional[str]]) -> list[str]:
+    return [m for m in metadata if m]
+
+
+__all__ = ["Anonymized", "Anonymizer", "Span", "load_anonymizer", "PLACEHOLDERS", "first_names"]

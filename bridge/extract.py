@@ -1,0 +1,130 @@
+"""Step 1: one question/answer pair per resolved conversation, from the stored transcript.
+
+Two sources: chats an agent resolved (with their resolution summary and mark), and bot
+answers the customer marked helpful. The question is the customer's own wording, condensed
+when it spans several turns; the answer is what resolved it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+from sqlalchemy import and_, select
+from sqlalchemy.engine import Engine
+
+from bot.schema import conversations, handoffs, messages
+from bridge.schema import pairs
+
+MAX_QUESTION_CHARS = 600
+_KB_LINK = re.compile(r"/kb/([a-z0-9-]+)")
+_HELPFUL = {"/feedback_helpful"}
+
+
+@dataclass(frozen=True)
+class RawPair:
+    source_key: str
+    source: str  # "agent" or "bot"
+    conversation_id: int
+    language: Optional[str]
+    question: str
+    answer: str
+    resolution_kind: Optional[str] = None
+    article_slug: Optional[str] = None  # the article a helpful bot answer came from
+    known_names: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _substantive(text: str) -> bool:
+    return not text.startswith("/") and len(text.split()) >= 3
+
+
+def condense(texts: list[str]) -> str:
+    """The customer's question in one piece: their questions first, the rest as context."""
+    asked = [t for t in texts if "?" in t] or texts
+    question = " ".join(asked[:2])
+    return question[:MAX_QUESTION_CHARS].strip()
+
+
+def extract(engine: Engine) -> Iterator[RawPair]:
+    """Pairs not read before (their source key is not in bridge_pairs yet)."""
+    with engine.connect() as conn:
+        seen = set(conn.execute(select(pairs.c.source_key)).scalars())
+        resolved = list(conn.execute(
+            select(handoffs, conversations.c.language)
+            .join(conversations, conversations.c.id == handoffs.c.conversation_id)
+            .where(handoffs.c.outcome == "resolved")
+            .order_by(handoffs.c.id)
+        ))
+        for handoff in resolved:
+            key = f"handoff:{handoff.id}"
+            if key in seen:
+                continue
+            pair = _from_handoff(conn, handoff, key)
+            if pair is not None:
+                yield pair
+        helpful_votes = list(conn.execute(
+            select(messages).where(and_(messages.c.sender == "customer", messages.c.text.in_(_HELPFUL)))
+            .order_by(messages.c.id)
+        ))
+        for vote in helpful_votes:
+            key = f"helpful:{vote.id}"
+            if key in seen:
+                continue
+            pair = _from_helpful_vote(conn, vote, key)
+            if pair is not None:
+                yield pair
+
+
+def _from_handoff(conn, handoff, key: str) -> Optional[RawPair]:
+    earlier_end = conn.execute(
+        select(handoffs.c.ended_at).where(handoffs.c.conversation_id == handoff.conversation_id,
+                                          handoffs.c.id < handoff.id).order_by(handoffs.c.id.desc())
+    ).scalar()
+    query = select(messages).where(messages.c.conversation_id == handoff.conversation_id)
+    if earlier_end is not None:
+        query = query.where(messages.c.created_at > earlier_end)
+    if handoff.ended_at is not None:
+        query = query.where(messages.c.created_at <= handoff.ended_at)
+    transcript = list(conn.execute(query.order_by(messages.c.id)))
+    customer, agent_texts, agent_names = [], [], set()
+    for index, message in enumerate(transcript):
+        following = transcript[index + 1] if index + 1 < len(transcript) else None
+        if message.sender == "customer":
+            # The message that asked for a person is followed at once by the handoff notice.
+            if following is not None and following.sender == "system" and message.created_at <= handoff.requested_at:
+                continue
+            if _substantive(message.text):
+                customer.append(message.text)
+        elif message.sender == "agent":
+            agent_texts.append(message.text)
+            agent_names.add((message.data or {}).get("agent_name") or "")
+    answer = _best_agent_answer(agent_texts)
+    if handoff.agent_name:
+        agent_names.add(handoff.agent_name)
+    names = tuple(n for n in agent_names | {handoff.contact_email or ""} if n)
+    return RawPair(key, "agent", handoff.conversation_id, handoff.language, condense(customer), answer,
+                   handoff.resolution_kind, None, names)
+
+
+def _best_agent_answer(texts: list[str]) -> str:
+    """The agent's last substantial reply (greetings and "anything else?" are short)."""
+    substantial = [t for t in texts if len(t.split()) >= 6]
+    return (substantial or texts or [""])[-1]
+
+
+def _from_helpful_vote(conn, vote, key: str) -> Optional[RawPair]:
+    before = list(conn.execute(
+        select(messages).where(messages.c.conversation_id == vote.conversation_id, messages.c.id < vote.id)
+        .order_by(messages.c.id.desc()).limit(6)
+    ))
+    answer = next((m for m in before if m.sender == "bot" and _KB_LINK.search(m.text)), None)
+    if answer is None:
+        return None
+    question = next((m for m in before if m.sender == "customer" and m.id < answer.id and not m.text.startswith("/")), None)
+    if question is None:
+        return None
+    language = conn.execute(select(conversations.c.language).where(conversations.c.id == vote.conversation_id)).scalar()
+    slug = _KB_LINK.search(answer.text).group(1)
+    return RawPair(key, "bot", vote.conversation_id, language, question.text[:MAX_QUESTION_CHARS], answer.text,
+                   "general", slug)

@@ -1,0 +1,269 @@
+"""Steps 2–5 run together: anonymize, keep private things private, group, draft.
+
+Grouping is incremental: each new pair is compared with the pairs already grouped through
+a FAISS inner-product index (vectors are normalized, so scores are cosines), never in an
+all-pairs pass. Vectors live in the database, so the index is rebuilt from it at each run.
+A group becomes a draft only when k distinct customers asked; a group an existing article
+already answers is attached to that article as evidence instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Optional
+
+import faiss
+import numpy as np
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Engine
+
+from bridge.anonymize import Anonymized, Anonymizer
+from bridge.extract import RawPair, extract
+from bridge.privacy import PrivateTopics, private_reason
+from bridge.schema import groups, metadata, pairs
+from knowledge.articles import ArticleError, ArticleInput, slugify
+from knowledge.base import KnowledgeBase
+from knowledge.store import utcnow
+
+logger = logging.getLogger(__name__)
+
+ACTOR = "bridge"
+MAX_ALTERNATIVES = 20
+
+
+@dataclass(frozen=True)
+class BridgeSettings:
+    min_customers: int = 3  # k: distinct customers before a group is proposed
+    group_threshold: float = 0.7  # cosine to join a group
+    attach_threshold: float = 0.7  # cosine to an existing article's phrasing to attach to it
+    regrow_factor: float = 2.0  # a rejected group returns when it has grown this much
+
+
+@dataclass
+class RunSummary:
+    read: int = 0
+    anonymized: int = 0
+    skipped_private: int = 0
+    skipped_uncertain: int = 0
+    skipped_empty: int = 0
+    grouped: int = 0
+    attached: int = 0
+    groups_created: int = 0
+    drafts_created: int = 0
+    drafts_updated: int = 0
+    draft_slugs: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [
+            f"pairs read            {self.read}",
+            f"anonymized            {self.anonymized}",
+            f"skipped as private    {self.skipped_private}",
+            f"skipped as uncertain  {self.skipped_uncertain}",
+            f"skipped, no Q or A    {self.skipped_empty}",
+            f"new groups            {self.groups_created}",
+            f"added to an article   {self.attached}",
+            f"new drafts            {self.drafts_created}",
+            f"drafts updated        {self.drafts_updated}",
+        ]
+
+
+class Bridge:
+    def __init__(self, engine: Engine, knowledge: KnowledgeBase, anonymizer: Anonymizer, topics: PrivateTopics,
+                 settings: BridgeSettings = BridgeSettings()) -> None:
+        self.engine = engine
+        self.knowledge = knowledge
+        self.anonymizer = anonymizer
+        self.topics = topics
+        self.settings = settings
+
+    def create_tables(self) -> None:
+        metadata.create_all(self.engine)
+
+    def run(self, progress: Optional[Callable[[Iterable[Any]], Iterable[Any]]] = None) -> RunSummary:
+        """Read what is new, anonymize and group it, and (re)draft the groups it touched."""
+        summary = RunSummary()
+        raws = list(extract(self.engine))
+        index, group_of = self._index()
+        touched: set[int] = set()
+        for raw in (progress(raws) if progress else raws):
+            summary.read += 1
+            group_id = self._take(raw, index, group_of, summary)
+            if group_id is not None:
+                touched.add(group_id)
+        for group_id in sorted(touched):
+            self._refresh(group_id, summary)
+        return summary
+
+    # -- one pair -------------------------------------------------------------------------
+
+    def _take(self, raw: RawPair, index: faiss.Index, group_of: dict[int, int], summary: RunSummary) -> Optional[int]:
+        reason = private_reason(self.topics, raw.resolution_kind, raw.question, raw.answer)
+        if reason:
+            summary.skipped_private += 1
+            self._skip(raw, "private", reason)
+            return None
+        if not raw.question or not raw.answer:
+            summary.skipped_empty += 1
+            self._skip(raw, "empty", "no customer question or no answer in the transcript")
+            return None
+        question = self.anonymizer.anonymize(raw.question, raw.language or "en", raw.known_names)
+        answer = self.anonymizer.anonymize(raw.answer, raw.language or "en", raw.known_names)
+        if question.uncertain or answer.uncertain:
+            summary.skipped_uncertain += 1
+            self._skip(raw, "uncertain", "still looks personal after anonymization: "
+                       + ", ".join(question.residue + answer.residue))
+            return None
+        summary.anonymized += 1
+        vector = self.knowledge.encoder.encode([question.text])[0]
+        group_id = self._assign(raw, question, vector, index, group_of, summary)
+        pair_id = self._store(raw, question, answer, vector, group_id)
+        index.add_with_ids(vector.reshape(1, -1), np.array([pair_id], dtype=np.int64))
+        group_of[pair_id] = group_id
+        return group_id
+
+    def _assign(self, raw: RawPair, question: Anonymized, vector: np.ndarray, index: faiss.Index,
+                group_of: dict[int, int], summary: RunSummary) -> int:
+        if raw.article_slug:  # a bot answer the customer found helpful: evidence for that article
+            article = self.knowledge.store.get(raw.article_slug, public_only=False)
+            if article is not None:
+                summary.attached += 1
+                return self._article_group(article.id, summary)
+        if index.ntotal:
+            scores, ids = index.search(vector.reshape(1, -1), 5)
+            for score, pair_id in zip(scores[0], ids[0]):
+                if pair_id >= 0 and score >= self.settings.group_threshold:
+                    summary.grouped += 1
+                    return group_of[int(pair_id)]
+        hits = self.knowledge.search(question.text, None, 1)
+        if hits and hits[0].score >= self.settings.attach_threshold:
+            summary.attached += 1
+            return self._article_group(hits[0].article.id, summary)
+        summary.groups_created += 1
+        return self._new_group("collecting", None)
+
+    def _article_group(self, article_id: int, summary: RunSummary) -> int:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(groups.c.id).where(groups.c.article_id == article_id, groups.c.status == "attached")
+            ).scalar()
+        if found is not None:
+            return found
+        summary.groups_created += 1
+        return self._new_group("attached", article_id)
+
+    def _new_group(self, status: str, article_id: Optional[int]) -> int:
+        now = utcnow()
+        with self.engine.begin() as conn:
+            return conn.execute(
+                insert(groups).values(status=status, article_id=article_id, customers=0, flags=[],
+                                      created_at=now, updated_at=now)
+            ).inserted_primary_key[0]
+
+    def _store(self, raw: RawPair, question: Anonymized, answer: Anonymized, vector: np.ndarray, group_id: int) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(
+                insert(pairs).values(
+                    source_key=raw.source_key, source=raw.source, conversation_id=raw.conversation_id,
+                    status="grouped", language=raw.language, question=question.text, answer=answer.text,
+                    question_spans=[s.to_dict() for s in question.spans],
+                    answer_spans=[s.to_dict() for s in answer.spans],
+                    vector=vector.astype(np.float32).tobytes(), group_id=group_id,
+                    helpful=1 if raw.source == "bot" else 0, created_at=utcnow(),
+                )
+            ).inserted_primary_key[0]
+
+    def _skip(self, raw: RawPair, status: str, reason: str) -> None:
+        """Remember that the pair was read, and why it was skipped; keep none of its text."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(pairs).values(
+                source_key=raw.source_key, source=raw.source, conversation_id=raw.conversation_id,
+                status=status, skip_reason=reason[:80], language=raw.language, created_at=utcnow(),
+            ))
+
+    def _index(self) -> tuple[faiss.Index, dict[int, int]]:
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.knowledge.encoder.dimension))
+        group_of: dict[int, int] = {}
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(
+                select(pairs.c.id, pairs.c.vector, pairs.c.group_id)
+                .join(groups, groups.c.id == pairs.c.group_id)
+                .where(pairs.c.vector.is_not(None), groups.c.status != "attached")
+            ))
+        if rows:
+            vectors = np.vstack([np.frombuffer(r.vector, dtype=np.float32) for r in rows])
+            index.add_with_ids(vectors, np.array([r.id for r in rows], dtype=np.int64))
+            group_of = {r.id: r.group_id for r in rows}
+        return index, group_of
+
+    # -- groups and drafts ------------------------------------------------------------------
+
+    def _refresh(self, group_id: int, summary: RunSummary) -> None:
+        group, members = self.group(group_id)
+        customers = len({m["conversation_id"] for m in members})
+        values: dict[str, Any] = {"customers": customers, "updated_at": utcnow()}
+        status = group["status"]
+        grown = status == "rejected" and customers >= (group["size_at_decision"] or 0) * self.settings.regrow_factor
+        if (status in ("collecting", "draft") or grown) and customers >= self.settings.min_customers:
+            draft = self._draft(group_id, group, members)
+            if draft is not None:
+                slug, flags = draft
+                if status == "draft":
+                    summary.drafts_updated += 1
+                else:
+                    summary.drafts_created += 1
+                    summary.draft_slugs.append(slug)
+                values.update(status="draft", draft_slug=slug, flags=flags)
+        with self.engine.begin() as conn:
+            conn.execute(update(groups).where(groups.c.id == group_id).values(**values))
+
+    def _draft(self, group_id: int, group: dict, members: list[dict]) -> Optional[tuple[str, list[dict]]]:
+        """The draft article: the most representative question, the best answer, the rest as phrasings."""
+        vectors = np.vstack([m["vector"] for m in members])
+        centroid = vectors.mean(axis=0)
+        canonical = members[int(np.argmax(vectors @ centroid))]
+        helpful = [m for m in members if m["helpful"]]
+        best = (helpful or sorted(members, key=lambda m: m["id"]))[-1]
+        alternatives = []
+        for member in members:
+            text = member["question"]
+            if member is not canonical and text not in alternatives and text != canonical["question"]:
+                alternatives.append(text)
+        slug = group["draft_slug"] or self._free_slug(canonical["question"], group_id)
+        try:
+            self.knowledge.save(
+                ArticleInput(slug=slug, language=canonical["language"] or "en", question=canonical["question"],
+                             answer=best["answer"], topic="from-chats", status="draft", origin="bridge",
+                             alternatives=tuple(alternatives[:MAX_ALTERNATIVES])),
+                actor=ACTOR, note=f"drafted from {len(members)} resolved chats",
+            )
+        except ArticleError:
+            logger.exception("could not write the draft of bridge group %s", group_id)
+            return None
+        flags = [{"field": "question", **s} for s in canonical["question_spans"] if s["unsure"]]
+        flags += [{"field": "answer", **s} for s in best["answer_spans"] if s["unsure"]]
+        for number, flag in enumerate(flags):
+            flag.update(id=number, resolved=False)
+        return slug, flags
+
+    def _free_slug(self, question: str, group_id: int) -> str:
+        base = slugify(question.replace("[", " ").replace("]", " "), 70) or "question"
+        slug = base
+        if self.knowledge.store.get(slug, public_only=False) is not None:
+            slug = f"{base}-{group_id}"
+        return slug
+
+    def group(self, group_id: int) -> tuple[dict, list[dict]]:
+        with self.engine.connect() as conn:
+            group = conn.execute(select(groups).where(groups.c.id == group_id)).one()._asdict()
+            rows = conn.execute(select(pairs).where(pairs.c.group_id == group_id).order_by(pairs.c.id))
+            members = []
+            for row in rows:
+                member = row._asdict()
+                member["vector"] = np.frombuffer(row.vector, dtype=np.float32)
+                members.append(member)
+        return group, members
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {s: int(n) for s, n in conn.execute(select(pairs.c.status, func.count()).group_by(pairs.c.status))}

@@ -1,0 +1,176 @@
+"""Step 6: editors decide. Approve publishes, reject remembers why, merge adds phrasings.
+
+Each decision is checked here (an unresolved anonymization flag blocks approval), carried
+out on the knowledge base, and written to the audit log with who, when, what, before and
+after. Nothing here depends on the web layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Engine
+
+from bridge.schema import audit, groups, pairs
+from knowledge.articles import ArticleError, ArticleInput
+from knowledge.base import KnowledgeBase
+from knowledge.store import as_utc, utcnow
+
+
+class ReviewError(ValueError):
+    """A decision that cannot be carried out; the message is for the editor."""
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    group_id: int
+    status: str
+    customers: int
+    evidence: int
+    question: str
+    language: Optional[str]
+    slug: Optional[str]
+    open_flags: int
+
+
+class Review:
+    def __init__(self, engine: Engine, knowledge: KnowledgeBase) -> None:
+        self.engine = engine
+        self.knowledge = knowledge
+
+    def queue(self) -> list[QueueItem]:
+        """Drafts waiting for a decision, most evidence first."""
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(select(groups).where(groups.c.status == "draft")))
+            evidence = {
+                row.id: conn.execute(select(pairs.c.id).where(pairs.c.group_id == row.id)).scalars().all()
+                for row in rows
+            }
+        items = []
+        for row in rows:
+            article = self.knowledge.store.get(row.draft_slug, public_only=False) if row.draft_slug else None
+            items.append(QueueItem(
+                row.id, row.status, row.customers, len(evidence[row.id]), article.question if article else "",
+                article.language if article else None, row.draft_slug,
+                sum(1 for f in row.flags or [] if not f.get("resolved")),
+            ))
+        return sorted(items, key=lambda i: (-i.evidence, i.group_id))
+
+    def draft(self, group_id: int) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(groups).where(groups.c.id == group_id)).first()
+            if row is None:
+                raise ReviewError("There is no such draft.")
+            members = list(conn.execute(select(pairs).where(pairs.c.group_id == group_id).order_by(pairs.c.id)))
+        article = self.knowledge.store.get(row.draft_slug, public_only=False) if row.draft_slug else None
+        return {
+            "group": row._asdict(),
+            "article": article,
+            "evidence": [
+                {"question": m.question, "answer": m.answer, "language": m.language, "source": m.source,
+                 "question_spans": m.question_spans or [], "answer_spans": m.answer_spans or [],
+                 "at": as_utc(m.created_at)}
+                for m in members
+            ],
+        }
+
+    def approve(self, group_id: int, actor: str, question: str, answer: str, resolved_flags: Sequence[int]) -> str:
+        row = self._draft_group(group_id)
+        flags = [dict(f, resolved=f.get("resolved") or f["id"] in set(resolved_flags)) for f in row.flags or []]
+        open_flags = [f for f in flags if not f["resolved"]]
+        if open_flags:
+            raise ReviewError(f"{len(open_flags)} flagged replacement(s) still need checking before approval.")
+        before = self.knowledge.store.get(row.draft_slug, public_only=False)
+        if before is None:
+            raise ReviewError("The draft article is gone; run the bridge again.")
+        data = ArticleInput(before.slug, before.language, question.strip(), answer.strip(), before.topic,
+                            before.tags, "published", "bridge", tuple(self.knowledge.store.alternatives(before.id)))
+        try:
+            data = ArticleInput.from_mapping({**_mapping(data), "status": "published"})
+            result = self.knowledge.save(data, actor=actor, note=f"approved from bridge group {group_id}")
+        except ArticleError as exc:
+            raise ReviewError(str(exc)) from exc
+        self._decide(group_id, "approved", actor, flags=flags, article_id=result.article.id)
+        self._audit(actor, "approve", group_id, before.slug, _snapshot(before), _snapshot(result.article), None)
+        return before.slug
+
+    def reject(self, group_id: int, actor: str, reason: str) -> None:
+        reason = " ".join(str(reason or "").split())
+        if not reason:
+            raise ReviewError("Say why the draft is rejected.")
+        row = self._draft_group(group_id)
+        before = self.knowledge.store.get(row.draft_slug, public_only=False)
+        if before is not None:
+            self.knowledge.set_status(before.slug, "withdrawn", actor, note=f"rejected: {reason}"[:200])
+        self._decide(group_id, "rejected", actor, reason=reason)
+        self._audit(actor, "reject", group_id, row.draft_slug, _snapshot(before), None, reason)
+
+    def merge(self, group_id: int, actor: str, target_slug: str) -> None:
+        """Fold the draft into a published article: its phrasings find that article from now on."""
+        row = self._draft_group(group_id)
+        target = self.knowledge.store.get(str(target_slug or ""), public_only=True)
+        if target is None:
+            raise ReviewError("Choose a published article to merge into.")
+        draft = self.knowledge.store.get(row.draft_slug, public_only=False)
+        phrasings = self.knowledge.store.alternatives(target.id)
+        for text in ([draft.question] if draft else []) + (self.knowledge.store.alternatives(draft.id) if draft else []):
+            if text not in phrasings and text != target.question:
+                phrasings.append(text)
+        data = ArticleInput(target.slug, target.language, target.question, target.answer, target.topic, target.tags,
+                            "published", target.origin, tuple(phrasings[:50]))
+        result = self.knowledge.save(data, actor=actor, note=f"merged bridge group {group_id}")
+        if draft is not None:
+            self.knowledge.set_status(draft.slug, "withdrawn", actor, note=f"merged into {target.slug}")
+        self._decide(group_id, "merged", actor, article_id=target.id)
+        self._audit(actor, "merge", group_id, target.slug, _snapshot(target), _snapshot(result.article), None)
+
+    def audit_log(self, limit: int = 200) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(audit).order_by(audit.c.id.desc()).limit(limit))
+            return [{**row._asdict(), "at": as_utc(row.at)} for row in rows]
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _draft_group(self, group_id: int):
+        with self.engine.connect() as conn:
+            row = conn.execute(select(groups).where(groups.c.id == group_id)).first()
+        if row is None or row.status != "draft":
+            raise ReviewError("This draft has been decided already or does not exist.")
+        return row
+
+    def _decide(self, group_id: int, status: str, actor: str, reason: Optional[str] = None,
+                flags: Optional[list] = None, article_id: Optional[int] = None) -> None:
+        values: dict[str, Any] = {"status": status, "updated_at": utcnow(), "reason": reason}
+        with self.engine.begin() as conn:
+            size = len(conn.execute(select(pairs.c.conversation_id).where(pairs.c.group_id == group_id)).scalars().unique().all())
+            values["size_at_decision"] = size
+            if flags is not None:
+                values["flags"] = flags
+            if article_id is not None:
+                values["article_id"] = article_id
+            moved = conn.execute(
+                update(groups).where(groups.c.id == group_id, groups.c.status == "draft").values(**values)
+            ).rowcount
+            if not moved:
+                raise ReviewError("Another editor decided this draft a moment ago.")
+
+    def _audit(self, actor: str, action: str, group_id: int, slug: Optional[str], before: Any, after: Any,
+               reason: Optional[str]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(audit).values(actor=actor, action=action, group_id=group_id, article_slug=slug,
+                                              before=before, after=after, reason=reason, at=utcnow()))
+
+
+def _snapshot(article: Any) -> Optional[dict[str, Any]]:
+    if article is None:
+        return None
+    return {"slug": article.slug, "status": article.status, "version": article.version, "language": article.language,
+            "question": article.question, "answer": article.answer}
+
+
+def _mapping(data: ArticleInput) -> dict[str, Any]:
+    return {"slug": data.slug, "language": data.language, "question": data.question, "answer": data.answer,
+            "topic": data.topic, "tags": list(data.tags), "status": data.status, "origin": data.origin,
+            "alternatives": list(data.alternatives)}

@@ -1,0 +1,113 @@
+"""The editor console (`/editor`, role editor; admins too): review queue, drafts, gap list, audit log.
+
+Server-rendered forms, each with the session's CSRF token; anonymized evidence only, never
+a raw conversation. Thin over bridge.review and bridge.gaps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from bridge.gaps import gap_list
+from bridge.review import Review, ReviewError
+from knowledge.base import KnowledgeBase
+from staff.web import SECURITY_HEADERS, STAFF_SESSION, StaffAuth
+
+EDITOR_ROLES = ("editor",)
+_templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
+)
+
+
+def segments(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Text cut into plain parts and replacements, so the page can mark each replacement by kind."""
+    parts, position = [], 0
+    for span in sorted(spans, key=lambda s: s["start"]):
+        if span["start"] > position:
+            parts.append({"text": text[position:span["start"]]})
+        parts.append({"text": text[span["start"]:span["end"]], "kind": span["kind"], "unsure": span["unsure"]})
+        position = span["end"]
+    if position < len(text or ""):
+        parts.append({"text": text[position:]})
+    return parts
+
+
+class EditorConsole:
+    def __init__(self, review: Review, knowledge: KnowledgeBase, auth: StaffAuth) -> None:
+        self.review = review
+        self.knowledge = knowledge
+        self.auth = auth
+
+    def routes(self) -> list[web.RouteDef]:
+        page = self.auth.require(*EDITOR_ROLES)
+        return [
+            web.get("/editor", page(self.queue)),
+            web.get("/editor/drafts/{group_id:\\d+}", page(self.draft)),
+            web.post("/editor/drafts/{group_id:\\d+}/approve", page(self.approve)),
+            web.post("/editor/drafts/{group_id:\\d+}/reject", page(self.reject)),
+            web.post("/editor/drafts/{group_id:\\d+}/merge", page(self.merge)),
+            web.get("/editor/gaps", page(self.gaps)),
+            web.get("/editor/audit", page(self.audit)),
+        ]
+
+    def _render(self, request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+        session = request[STAFF_SESSION]
+        html = _templates.get_template(template).render(user=session.user, csrf_token=session.csrf_token, **context)
+        return web.Response(text=html, status=status, content_type="text/html", headers=SECURITY_HEADERS)
+
+    async def queue(self, request: web.Request) -> web.Response:
+        items = await asyncio.to_thread(self.review.queue)
+        return self._render(request, "editor_queue.html", items=items, done=request.query.get("done", ""))
+
+    async def draft(self, request: web.Request, error: str = "", status: int = 200) -> web.Response:
+        group_id = int(request.match_info["group_id"])
+        try:
+            draft = await asyncio.to_thread(self.review.draft, group_id)
+        except ReviewError:
+            raise web.HTTPNotFound(text="There is no such draft.")
+        evidence = [
+            {**e, "question_parts": segments(e["question"], e["question_spans"]),
+             "answer_parts": segments(e["answer"], e["answer_spans"])}
+            for e in draft["evidence"]
+        ]
+        published = await asyncio.to_thread(self.knowledge.store.list, "published")
+        return self._render(request, "editor_draft.html", status=status, draft=draft, group=draft["group"],
+                            article=draft["article"], evidence=evidence, error=error, published=published)
+
+    async def approve(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        resolved = [int(v) for v in form.getall("resolved", []) if str(v).isdigit()]
+        return await self._decide(request, lambda actor, gid: self.review.approve(
+            gid, actor, str(form.get("question", "")), str(form.get("answer", "")), resolved), "approved")
+
+    async def reject(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        return await self._decide(request, lambda actor, gid: self.review.reject(gid, actor, str(form.get("reason", ""))),
+                                  "rejected")
+
+    async def merge(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        return await self._decide(request, lambda actor, gid: self.review.merge(gid, actor, str(form.get("target", ""))),
+                                  "merged")
+
+    async def _decide(self, request: web.Request, decide: Any, done: str) -> web.Response:
+        group_id = int(request.match_info["group_id"])
+        actor = request[STAFF_SESSION].user.username
+        try:
+            await asyncio.to_thread(decide, actor, group_id)
+        except ReviewError as exc:
+            return await self.draft(request, error=str(exc), status=409)
+        raise web.HTTPSeeOther(f"/editor?done={done}")
+
+    async def gaps(self, request: web.Request) -> web.Response:
+        found = await asyncio.to_thread(gap_list, self.review.engine, self.knowledge)
+        return self._render(request, "editor_gaps.html", gaps=found[:100])
+
+    async def audit(self, request: web.Request) -> web.Response:
+        entries = await asyncio.to_thread(self.review.audit_log)
+        return self._render(request, "editor_audit.html", entries=entries)

@@ -1,0 +1,95 @@
+"""Anonymization, table-driven: every kind of personal data, German and English, hard cases too."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.anonymize import Anonymizer
+
+
+@pytest.fixture(scope="module")
+def anonymizer(tmp_path_factory) -> Anonymizer:
+    return Anonymizer(tmp_path_factory.mktemp("nlp"))
+
+
+CASES = [
+    # (language, text, the personal part, the placeholder it must become)
+    ("en", "My name is Jana Becker and I need help.", "Jana Becker", "[NAME]"),
+    ("de", "Hallo, ich heiße Jana Becker.", "Jana Becker", "[NAME]"),
+    ("de", "Frau Schneider hat gesagt, das Rad kommt morgen.", "Schneider", "[NAME]"),
+    ("en", "Dear Mr Kowalski, thanks for waiting.", "Kowalski", "[NAME]"),
+    ("de", "Danke, Lukas! Das hat geholfen.", "Lukas", "[NAME]"),
+    ("en", "Please write to jana.becker@example.org today.", "jana.becker@example.org", "[E-MAIL]"),
+    ("de", "Meine Adresse ist max_m+velo@web.de", "max_m+velo@web.de", "[E-MAIL]"),
+    ("de", "Ruf mich unter 0170 1234567 an.", "0170 1234567", "[PHONE]"),
+    ("de", "Meine Nummer: +49 (0)341 9876543", "9876543", "[PHONE]"),
+    ("en", "Call me on +44 20 7946 0958 please.", "7946 0958", "[PHONE]"),
+    ("de", "Die IBAN ist DE89 3704 0044 0532 0130 00.", "DE89 3704 0044 0532 0130 00", "[IBAN]"),
+    ("en", "Refund to GB82 WEST 1234 5698 7654 32 please.", "GB82 WEST 1234 5698 7654 32", "[IBAN]"),
+    ("en", "I paid with card 4111 1111 1111 1111.", "4111 1111 1111 1111", "[CARD]"),
+    ("de", "Bezahlt mit der Kreditkarte 5555-5555-5555-4444.", "5555-5555-5555-4444", "[CARD]"),
+    ("de", "Ich wohne in der Hauptstraße 12, 04109 Leipzig.", "Hauptstraße 12", "[ADDRESS]"),
+    ("de", "Lieferung bitte an Karl-Heine-Straße 3a.", "Karl-Heine-Straße 3a", "[ADDRESS]"),
+    ("en", "Ship it to 221 Baker Street, London NW1 6XE.", "221 Baker Street", "[ADDRESS]"),
+    ("de", "Ich bin am 12.03.1985 geboren.", "12.03.1985", "[DATE"),
+    ("en", "My date of birth is March 3, 1990.", "March 3, 1990", "[DATE OF BIRTH]"),
+    ("de", "Meine Bestellnummer ist 4711-2233.", "4711-2233", "[NUMBER]"),
+    ("en", "Order no. VEL-20931 has not arrived.", "20931", "[NUMBER]"),
+    ("de", "Kundennummer 88 21 93 04", "88 21 93 04", "[NUMBER]"),
+    ("en", "Track it at https://shop.example.com/track?token=ab12cd34 now.", "token=ab12cd34", "[LINK]"),
+    ("de", "Hier der Link: https://velora.example/reset/a8f3k29dk2l", "a8f3k29dk2l", "[LINK]"),
+    ("en", "My router shows 192.168.178.20 as the address.", "192.168.178.20", "[IP]"),
+]
+
+
+@pytest.mark.parametrize("language,text,personal,placeholder", CASES, ids=[f"{c[0]}-{c[3]}-{i}" for i, c in enumerate(CASES)])
+def test_personal_data_is_replaced_by_a_typed_placeholder(anonymizer, language, text, personal, placeholder):
+    result = anonymizer.anonymize(text, language)
+    assert personal not in result.text
+    assert placeholder in result.text
+    assert not result.uncertain
+
+
+@pytest.mark.parametrize("language,text", [
+    ("en", "How long does delivery take to Austria?"),
+    ("de", "Wie lange dauert die Lieferung nach Österreich?"),
+    ("en", "Will the bike be delivered assembled?"),
+    ("de", "Kann ich mein Rad in 12 Raten bezahlen?"),
+    ("de", "Ich wohne in der Nähe von Leipzig."),
+    ("en", "See https://velora.example/kb/delivery-time for details."),
+])
+def test_ordinary_questions_stay_as_they_are(anonymizer, language, text):
+    result = anonymizer.anonymize(text, language)
+    assert result.text == text and not result.spans
+
+
+def test_names_the_conversation_knows_are_removed_even_without_a_cue(anonymizer):
+    result = anonymizer.anonymize("Alex sorted it out with the workshop, thanks to Kim.", "en", ["Alex (demo)", "kim.tran@example.org"])
+    assert "Alex" not in result.text and "Kim" not in result.text
+    assert result.text.count("[NAME]") == 2
+
+
+def test_a_first_name_that_is_also_a_word_is_replaced_but_flagged(anonymizer):
+    result = anonymizer.anonymize("The bike is red and Rose said it would come.", "en")
+    assert "Rose" not in result.text
+    assert [s.kind for s in result.unsure_spans] == ["PERSON"]
+
+
+def test_sentence_initial_words_that_are_names_are_left_alone(anonymizer):
+    assert anonymizer.anonymize("Will the bike arrive before Friday?", "en").text == "Will the bike arrive before Friday?"
+
+
+def test_a_number_without_context_is_replaced_but_flagged(anonymizer):
+    result = anonymizer.anonymize("Es geht um 48213, bitte prüfen.", "de")
+    assert "48213" not in result.text and result.unsure_spans
+
+
+def test_text_that_still_looks_personal_is_uncertain(anonymizer):
+    result = anonymizer.anonymize("write to me at jana at gmx dot de or j@", "en")
+    assert result.uncertain and "e-mail sign" in result.residue
+
+
+def test_replacements_are_positioned_in_the_anonymized_text(anonymizer):
+    result = anonymizer.anonymize("Mail an jana@example.org bitte", "de")
+    (span,) = result.spans
+    assert result.text[span.start:span.end] == "[E-MAIL]" and span.kind == "EMAIL_ADDRESS"
