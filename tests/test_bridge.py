@@ -1,0 +1,209 @@
+"""The bridge pipeline on real stores, encoder, FAISS and Presidio; chats seeded in the database."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.conversations import ConversationStore, new_token
+from bot.handoff_store import HandoffStore
+from bridge.anonymize import load_anonymizer
+from bridge.pipeline import Bridge, BridgeSettings
+from bridge.privacy import DEFAULT_PRIVATE_TOPICS, PrivateTopics
+from bridge.review import Review, ReviewError
+
+DOG_QUESTIONS = [
+    ("en", "Can I take my dog along on the guided bike tour?"),
+    ("en", "Is my dog allowed to come on the guided bike tour?"),
+    ("de", "Darf mein Hund bei der geführten Radtour mitkommen?"),
+    ("en", "Can my dog join me on the guided bike tour?"),
+]
+DOG_ANSWER = "Yes, dogs are welcome on all guided tours as long as they stay on a leash and you bring water for them."
+
+
+@pytest.fixture
+def chats(engine):
+    conversations = ConversationStore(engine)
+    conversations.create_tables()
+    return conversations
+
+
+@pytest.fixture
+def bridge(engine, demo_knowledge, chats, tmp_path_factory) -> Bridge:
+    instance = Bridge(engine, demo_knowledge, load_anonymizer(str(tmp_path_factory.getbasetemp() / "nlp")),
+                      PrivateTopics.load(DEFAULT_PRIVATE_TOPICS), BridgeSettings(min_customers=3))
+    instance.create_tables()
+    return instance
+
+
+def resolved_chat(chats: ConversationStore, question: str, answer: str, language: str = "en", kind: str = "general",
+                  agent: str = "Alex", before: tuple[str, ...] = ()) -> int:
+    """A conversation as the widget and the console leave it: question, handoff, agent answer, resolution."""
+    conversation = chats.find_or_create(new_token(), language)
+    handoffs = HandoffStore(chats.engine)
+    for text in before:
+        chats.add_message(conversation.id, "customer", text)
+    chats.add_message(conversation.id, "customer", question)
+    chats.add_message(conversation.id, "bot", "Sorry, I couldn't find a good answer to that.")
+    chats.add_message(conversation.id, "customer", "/request_human")
+    handoffs.escalate(conversation.id, "no_answer", 0, False)
+    chats.add_message(conversation.id, "system", "I'm handing you over to our support team.")
+    handoffs.claim(conversation.id, 1, agent)
+    chats.add_message(conversation.id, "agent", f"Hi, I'm {agent}.", {"agent_name": agent})
+    chats.add_message(conversation.id, "agent", answer, {"agent_name": agent})
+    handoffs.finish(conversation.id, 1, "alex", "resolved", "resolved", "explained", kind)
+    return conversation.id
+
+
+def test_a_question_asked_by_fewer_than_k_customers_is_not_proposed(bridge, chats):
+    for language, question in DOG_QUESTIONS[:2]:
+        resolved_chat(chats, question, DOG_ANSWER, language)
+    summary = bridge.run()
+    assert (summary.read, summary.anonymized, summary.drafts_created) == (2, 2, 0)
+    assert Review(bridge.engine, bridge.knowledge).queue() == []
+
+
+def test_k_customers_asking_the_same_thing_across_languages_make_one_draft(bridge, chats):
+    for language, question in DOG_QUESTIONS[:3]:
+        resolved_chat(chats, question, DOG_ANSWER, language)
+    summary = bridge.run()
+    assert summary.drafts_created == 1
+    (item,) = Review(bridge.engine, bridge.knowledge).queue()
+    assert (item.customers, item.evidence) == (3, 3)
+    draft = bridge.knowledge.store.get(item.slug, public_only=False)
+    assert draft.status == "draft" and draft.origin == "bridge" and draft.answer == DOG_ANSWER
+    phrasings = {draft.question, *bridge.knowledge.store.alternatives(draft.id)}
+    assert phrasings == {q for _, q in DOG_QUESTIONS[:3]}
+    assert bridge.knowledge.search("dog on the bike tour") == [] or all(
+        h.article.slug != item.slug for h in bridge.knowledge.search("dog on the bike tour"))
+
+
+def test_running_again_reads_nothing_twice(bridge, chats):
+    for language, question in DOG_QUESTIONS[:3]:
+        resolved_chat(chats, question, DOG_ANSWER, language)
+    bridge.run()
+    again = bridge.run()
+    assert (again.read, again.drafts_created, again.drafts_updated) == (0, 0, 0)
+    resolved_chat(chats, DOG_QUESTIONS[3][1], DOG_ANSWER)
+    grown = bridge.run()
+    assert (grown.read, grown.drafts_updated) == (1, 1)
+
+
+def test_chats_marked_personal_are_never_proposed_and_their_text_is_not_kept(bridge, chats):
+    for language, question in DOG_QUESTIONS[:3]:
+        resolved_chat(chats, question, DOG_ANSWER, language, kind="personal")
+    summary = bridge.run()
+    assert (summary.skipped_private, summary.drafts_created) == (3, 0)
+    assert bridge.counts() == {"private": 3}
+    with bridge.engine.connect() as conn:
+        from sqlalchemy import select
+
+        from bridge.schema import pairs
+
+        assert conn.execute(select(pairs.c.question, pairs.c.answer)).all() == [(None, None)] * 3
+
+
+def test_private_topics_are_never_proposed(bridge, chats):
+    for question in ("I forgot my password, how do I log in?", "How do I reset my password for the login?",
+                     "My password does not work any more, what now?"):
+        resolved_chat(chats, question, "Use the reset link on the login page and choose a new password.")
+    summary = bridge.run()
+    assert (summary.skipped_private, summary.drafts_created) == (3, 0)
+
+
+def test_a_question_an_article_already_answers_becomes_evidence_for_it(bridge, chats):
+    for question in ("How long does the delivery of a bike take?", "How many days does delivery take?",
+                     "How long will the delivery take?"):
+        resolved_chat(chats, question, "Parts ship in a day; complete bikes come by freight in 5 to 8 working days.")
+    summary = bridge.run()
+    assert summary.drafts_created == 0
+    assert summary.groups_created == 1 and summary.attached >= 1  # one group, attached to the article
+    group, members = bridge.group(1)
+    assert group["status"] == "attached" and len(members) == 3
+    assert group["article_id"] in {bridge.knowledge.store.get(s).id for s in ("delivery-time", "lieferzeit")}
+
+
+def test_no_personal_data_reaches_a_draft(bridge, chats):
+    """A stream of chats with personal data woven in: none of it may appear in any draft."""
+    injected = []
+    people = [("Jana Becker", "jana.becker@example.org", "0170 1234567", "DE89 3704 0044 0532 0130 00"),
+              ("Tom Fischer", "tom.f@web.de", "+49 341 9876543", "DE02 1203 0000 0000 2020 51"),
+              ("Mia Wagner", "mia.wagner@gmx.net", "0151 23456789", "DE12 5001 0517 0648 4898 90"),
+              ("Ben Schulz", "ben@schulz-family.de", "+44 20 7946 0958", "GB82 WEST 1234 5698 7654 32")]
+    for (name, email, phone, iban), (language, question) in zip(people, DOG_QUESTIONS):
+        injected += [name, *name.split(), email, phone, iban]
+        resolved_chat(chats, f"Hi, my name is {name}. {question} You can reach me at {email} or {phone}.",
+                      f"Thanks {name.split()[0]}! {DOG_ANSWER} The deposit goes back to {iban}.", language,
+                      before=(f"Mein Name ist {name}.",))
+    bridge.run()
+    (item,) = Review(bridge.engine, bridge.knowledge).queue()
+    draft = bridge.knowledge.store.get(item.slug, public_only=False)
+    published_text = " ".join([draft.question, draft.answer, *bridge.knowledge.store.alternatives(draft.id)])
+    leaked = [value for value in injected if value in published_text]
+    assert leaked == []
+    assert not re.search(r"\d{4}", published_text)
+
+
+def test_approving_publishes_the_edited_article_and_writes_the_audit_log(bridge, chats):
+    for language, question in DOG_QUESTIONS[:3]:
+        resolved_chat(chats, question, DOG_ANSWER, language)
+    bridge.run()
+    review = Review(bridge.engine, bridge.knowledge)
+    (item,) = review.queue()
+    slug = review.approve(item.group_id, "erin", "Can I bring my dog on a guided tour?", DOG_ANSWER, [])
+    article = bridge.knowledge.store.get(slug)
+    assert article.status == "published" and article.question == "Can I bring my dog on a guided tour?"
+    assert bridge.knowledge.search("Darf mein Hund mit auf die Radtour?")[0].article.slug == slug
+    (entry,) = review.audit_log()
+    assert (entry["actor"], entry["action"], entry["before"]["status"], entry["after"]["status"]) == (
+        "erin", "approve", "draft", "published")
+    assert review.queue() == []
+
+
+def test_an_unresolved_flag_blocks_approval(bridge, chats):
+    for language, question in DOG_QUESTIONS[:3]:
+        resolved_chat(chats, question, f"Yes. Our guide Frank said dogs on a leash are fine. {DOG_ANSWER}", language)
+    bridge.run()
+    review = Review(bridge.engine, bridge.knowledge)
+    (item,) = review.queue()
+    assert item.open_flags == 1
+    with pytest.raises(ReviewError, match="flagged"):
+        review.approve(item.group_id, "erin", "Dogs on tours?", DOG_ANSWER, [])
+    assert bridge.knowledge.store.get(item.slug) is None  # still not public
+    review.approve(item.group_id, "erin", "Dogs on tours?", DOG_ANSWER, [0])
+    assert bridge.knowledge.store.get(item.slug).status == "published"
+
+
+def test_a_rejected_draft_stays_away_until_its_group_grows_substantially(bridge, chats):
+    for language, question in DOG_QUESTIONS[:3]:
+        resolved_chat(chats, question, DOG_ANSWER, language)
+    bridge.run()
+    review = Review(bridge.engine, bridge.knowledge)
+    (item,) = review.queue()
+    with pytest.raises(ReviewError, match="why"):
+        review.reject(item.group_id, "erin", " ")
+    review.reject(item.group_id, "erin", "Tours are not offered any more")
+    assert bridge.knowledge.store.get(item.slug, public_only=False).status == "withdrawn"
+    resolved_chat(chats, DOG_QUESTIONS[3][1], DOG_ANSWER)
+    bridge.run()
+    assert review.queue() == []  # 4 of the 6 it needs to come back
+    for _ in range(2):
+        resolved_chat(chats, "May I bring my dog on the guided bike tour?", DOG_ANSWER)
+    bridge.run()
+    assert [i.group_id for i in review.queue()] == [item.group_id]
+    assert review.audit_log()[0]["reason"] == "Tours are not offered any more"
+
+
+def test_merging_adds_the_customers_wording_to_an_existing_article(bridge, chats):
+    for language, question in DOG_QUESTIONS[:3]:
+        resolved_chat(chats, question, DOG_ANSWER, language)
+    bridge.run()
+    review = Review(bridge.engine, bridge.knowledge)
+    (item,) = review.queue()
+    review.merge(item.group_id, "erin", "service-appointment")
+    target = bridge.knowledge.store.get("service-appointment")
+    assert DOG_QUESTIONS[0][1] in bridge.knowledge.store.alternatives(target.id)
+    assert bridge.knowledge.store.get(item.slug, public_only=False).status == "withdrawn"
+    assert review.audit_log()[0]["action"] == "merge"
