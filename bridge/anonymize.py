@@ -149,7 +149,8 @@ class PersonNameRecognizer(EntityRecognizer):
             results.append(_result("PERSON", match.start(1), match.end(1), SURE_SCORE))
         for match in _WEAK_CUES.finditer(text):
             words = match.group(1).split()
-            if words[0].lower() in names:
+            # "I'm Hauke Petersen": two capitalised words after an introduction are a full name.
+            if words[0].lower() in names or len(words) == 2:
                 results.append(_result("PERSON", match.start(1), match.end(1), SURE_SCORE))
         for match in _CAPITALISED.finditer(text):
             first, last = match.group(1), match.group(2)

@@ -58,6 +58,47 @@ class Review:
             ))
         return sorted(items, key=lambda i: (-i.evidence, i.group_id))
 
+    def suggested_updates(self) -> list[dict[str, Any]]:
+        """Existing articles that resolved chats keep asking about in new words (not yet added)."""
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(select(groups).where(groups.c.status == "attached")))
+            result = []
+            for row in rows:
+                members = list(conn.execute(
+                    select(pairs.c.question, pairs.c.source).where(pairs.c.group_id == row.id).order_by(pairs.c.id)
+                ))
+                new = members[row.size_at_decision or 0:]
+                if not new:
+                    continue
+                article = self.knowledge.store.get_published_many([row.article_id]).get(row.article_id)
+                if article is None:
+                    continue
+                result.append({"group_id": row.id, "article": article, "customers": row.customers,
+                               "new_phrasings": sorted({m.question for m in new}),
+                               "from_agents": sum(1 for m in new if m.source == "agent")})
+        return sorted(result, key=lambda r: -len(r["new_phrasings"]))
+
+    def add_phrasings(self, group_id: int, actor: str) -> None:
+        """Take the new customer wordings of an attached group into its article's phrasings."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(groups).where(groups.c.id == group_id, groups.c.status == "attached")).first()
+            if row is None:
+                raise ReviewError("There is no such suggestion.")
+            members = conn.execute(select(pairs.c.question).where(pairs.c.group_id == group_id).order_by(pairs.c.id)).scalars().all()
+        article = self.knowledge.store.get_published_many([row.article_id]).get(row.article_id)
+        if article is None:
+            raise ReviewError("The article is no longer published.")
+        phrasings = self.knowledge.store.alternatives(article.id)
+        for text in members[row.size_at_decision or 0:]:
+            if text not in phrasings and text != article.question:
+                phrasings.append(text)
+        data = ArticleInput(article.slug, article.language, article.question, article.answer, article.topic,
+                            article.tags, "published", article.origin, tuple(phrasings[:50]))
+        result = self.knowledge.save(data, actor=actor, note=f"customer wordings from bridge group {group_id}")
+        with self.engine.begin() as conn:
+            conn.execute(update(groups).where(groups.c.id == group_id).values(size_at_decision=len(members), updated_at=utcnow()))
+        self._audit(actor, "phrasings", group_id, article.slug, _snapshot(article), _snapshot(result.article), None)
+
     def draft(self, group_id: int) -> dict[str, Any]:
         with self.engine.connect() as conn:
             row = conn.execute(select(groups).where(groups.c.id == group_id)).first()

@@ -14,6 +14,7 @@ import jinja2
 from aiohttp import web
 
 from bridge.gaps import gap_list
+from bridge.pipeline import Bridge
 from bridge.review import Review, ReviewError
 from knowledge.base import KnowledgeBase
 from staff.web import SECURITY_HEADERS, STAFF_SESSION, StaffAuth
@@ -37,8 +38,18 @@ def segments(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return parts
 
 
+DONE = {
+    "approved": "The draft is published; search and the bot use it now.",
+    "rejected": "The draft is rejected; it returns only if many more customers ask.",
+    "merged": "The draft is merged into the article.",
+    "phrasings": "The customers' wordings now find the article.",
+    "gone": "That suggestion was taken care of already.",
+}
+
+
 class EditorConsole:
-    def __init__(self, review: Review, knowledge: KnowledgeBase, auth: StaffAuth) -> None:
+    def __init__(self, bridge: Bridge, review: Review, knowledge: KnowledgeBase, auth: StaffAuth) -> None:
+        self.bridge = bridge
         self.review = review
         self.knowledge = knowledge
         self.auth = auth
@@ -51,6 +62,8 @@ class EditorConsole:
             web.post("/editor/drafts/{group_id:\\d+}/approve", page(self.approve)),
             web.post("/editor/drafts/{group_id:\\d+}/reject", page(self.reject)),
             web.post("/editor/drafts/{group_id:\\d+}/merge", page(self.merge)),
+            web.post("/editor/run", page(self.run)),
+            web.post("/editor/updates/{group_id:\\d+}", page(self.add_phrasings)),
             web.get("/editor/gaps", page(self.gaps)),
             web.get("/editor/audit", page(self.audit)),
         ]
@@ -62,7 +75,24 @@ class EditorConsole:
 
     async def queue(self, request: web.Request) -> web.Response:
         items = await asyncio.to_thread(self.review.queue)
-        return self._render(request, "editor_queue.html", items=items, done=request.query.get("done", ""))
+        updates = await asyncio.to_thread(self.review.suggested_updates)
+        done = DONE.get(request.query.get("done", ""), "")
+        return self._render(request, "editor_queue.html", items=items, updates=updates, done=done)
+
+    async def run(self, request: web.Request) -> web.Response:
+        """Run the bridge now instead of waiting for the schedule."""
+        summary = await asyncio.to_thread(self.bridge.run)
+        return self._render(request, "editor_queue.html", items=await asyncio.to_thread(self.review.queue),
+                            updates=await asyncio.to_thread(self.review.suggested_updates), done="",
+                            summary=summary.lines())
+
+    async def add_phrasings(self, request: web.Request) -> web.Response:
+        try:
+            await asyncio.to_thread(self.review.add_phrasings, int(request.match_info["group_id"]),
+                                    request[STAFF_SESSION].user.username)
+        except ReviewError:
+            raise web.HTTPSeeOther("/editor?done=gone")
+        raise web.HTTPSeeOther("/editor?done=phrasings")
 
     async def draft(self, request: web.Request, error: str = "", status: int = 200) -> web.Response:
         group_id = int(request.match_info["group_id"])

@@ -128,7 +128,8 @@ def create_app(parts: Parts) -> web.Application:
         parts.handoff, parts.auth, load_canned_replies(settings.canned_replies_path), settings.metrics_token
     )
     app.add_routes(console.routes())
-    app.add_routes(EditorConsole(Review(parts.engine, parts.knowledge), parts.knowledge, parts.auth).routes())
+    review = Review(parts.engine, parts.knowledge)
+    app.add_routes(EditorConsole(parts.bridge, review, parts.knowledge, parts.auth).routes())
     if settings.bridge_interval_minutes > 0:
         app.cleanup_ctx.append(_bridge_schedule(parts.bridge, settings.bridge_interval_minutes * 60))
     app.add_routes([web.get("/healthz", health)])

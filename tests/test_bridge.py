@@ -207,3 +207,17 @@ def test_merging_adds_the_customers_wording_to_an_existing_article(bridge, chats
     assert DOG_QUESTIONS[0][1] in bridge.knowledge.store.alternatives(target.id)
     assert bridge.knowledge.store.get(item.slug, public_only=False).status == "withdrawn"
     assert review.audit_log()[0]["action"] == "merge"
+
+
+def test_new_wordings_for_an_existing_article_are_suggested_and_can_be_added(bridge, chats):
+    for question in ("How long does the delivery of a bike take?", "How many days does delivery take?"):
+        resolved_chat(chats, question, "Parts ship in a day; complete bikes come by freight in 5 to 8 working days.")
+    bridge.run()
+    review = Review(bridge.engine, bridge.knowledge)
+    (update,) = review.suggested_updates()
+    assert update["article"].slug in ("delivery-time", "lieferzeit")
+    assert update["new_phrasings"] == ["How long does the delivery of a bike take?", "How many days does delivery take?"]
+    review.add_phrasings(update["group_id"], "erin")
+    assert "How many days does delivery take?" in bridge.knowledge.store.alternatives(update["article"].id)
+    assert review.suggested_updates() == []
+    assert review.audit_log()[0]["action"] == "phrasings"

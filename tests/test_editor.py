@@ -12,12 +12,13 @@ from tests.widget_client import WidgetClient
 
 pytestmark = pytest.mark.slow
 
-TOUR_QUESTIONS = [
-    "Can I take my dog along on the guided bike tour?",
-    "Is my dog allowed to come on the guided bike tour?",
-    "Can my dog join me on the guided bike tour?",
+# A topic no other test asks about: the shared server keeps the article this test publishes.
+TRAILER_QUESTIONS = [
+    "Can I rent a child trailer for the weekend?",
+    "Do you rent out bike trailers for children on weekends?",
+    "Is it possible to hire a kids' bike trailer for a weekend?",
 ]
-TOUR_ANSWER = "Yes, dogs are welcome on all guided tours as long as they stay on a leash and you bring water for them."
+TRAILER_ANSWER = "Yes, our Leipzig shop rents child trailers from Friday to Monday for 25 euros including a safety flag."
 
 
 async def logged_in(server, make_staff, role: str) -> StaffBrowser:
@@ -49,8 +50,8 @@ async def resolve_as_agent(server, agent, question: str) -> None:
         await customer.ask("I want to talk to a person")
         status = await customer.next_matching("handoff", lambda s: s["state"] == "waiting")
         assert (await agent.call("claim", conversation_id=status["reference"]))["ok"]
-        await agent.call("reply", conversation_id=status["reference"], text=TOUR_ANSWER)
-        answer = await agent.call("resolve", conversation_id=status["reference"], summary="dogs allowed on leash",
+        await agent.call("reply", conversation_id=status["reference"], text=TRAILER_ANSWER)
+        answer = await agent.call("resolve", conversation_id=status["reference"], summary="trailer rental explained",
                                   kind="general")
         assert answer["ok"], answer
     finally:
@@ -58,27 +59,27 @@ async def resolve_as_agent(server, agent, question: str) -> None:
 
 
 async def test_three_private_chats_become_a_public_answer_for_the_fourth_customer(server, agent, make_staff):
-    for question in TOUR_QUESTIONS:
+    for question in TRAILER_QUESTIONS:
         await resolve_as_agent(server, agent, question)
     summary = server.parts.bridge.run()
     assert summary.drafts_created >= 1
-    slug = next(s for s in summary.draft_slugs if "dog" in s)
+    slug = next(s for s in summary.draft_slugs if "trailer" in s)
 
     editor = await logged_in(server, make_staff, "editor")
     try:
         async with editor.http.get(f"{server.url}/editor") as page:
             html = await page.text()
-        group_id = re.search(r'href="/editor/drafts/(\d+)">[^<]*dog', html).group(1)
+        group_id = re.search(r'href="/editor/drafts/(\d+)">[^<]*trailer', html).group(1)
         async with editor.http.get(f"{server.url}/editor/drafts/{group_id}") as page:
             draft_html = await page.text()
         assert "Alex" not in draft_html  # the agent's name stays out of the evidence
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', draft_html).group(1)
         async with editor.http.post(f"{server.url}/editor/drafts/{group_id}/approve", allow_redirects=False, data={
-            "csrf_token": "forged", "question": "Can I bring my dog on a guided bike tour?", "answer": TOUR_ANSWER,
+            "csrf_token": "forged", "question": "Can I rent a child trailer for a weekend?", "answer": TRAILER_ANSWER,
         }) as response:
             assert response.status == 403
         async with editor.http.post(f"{server.url}/editor/drafts/{group_id}/approve", allow_redirects=False, data={
-            "csrf_token": csrf, "question": "Can I bring my dog on a guided bike tour?", "answer": TOUR_ANSWER,
+            "csrf_token": csrf, "question": "Can I rent a child trailer for a weekend?", "answer": TRAILER_ANSWER,
         }) as response:
             assert response.status == 303
         async with editor.http.get(f"{server.url}/editor/audit") as page:
@@ -88,14 +89,14 @@ async def test_three_private_chats_become_a_public_answer_for_the_fourth_custome
 
     fourth = await WidgetClient(server.url).open(language="en")
     try:
-        replies = await fourth.ask("Are dogs allowed on your guided bike tours?")
+        replies = await fourth.ask("Could I borrow a trailer for my children over the weekend?")
         assert f"{server.url}/kb/{slug}" in replies[0]["text"]
     finally:
         await fourth.close()
     async with aiohttp.ClientSession() as http:
         async with http.get(f"{server.url}/kb/{slug}") as page:
             text = await page.text()
-            assert page.status == 200 and "leash" in text
+            assert page.status == 200 and "safety flag" in text
 
 
 async def test_drafts_never_appear_on_public_pages_or_in_the_bots_answers(server, make_staff):
@@ -128,5 +129,17 @@ async def test_the_gap_list_groups_what_the_bot_could_not_answer(server, make_st
         async with editor.http.get(f"{server.url}/editor/gaps") as page:
             html = await page.text()
         assert "unicorn" in html and "the bot had no answer" in html
+    finally:
+        await editor.close()
+
+
+async def test_an_editor_can_run_the_bridge_from_the_console(server, make_staff):
+    editor = await logged_in(server, make_staff, "editor")
+    try:
+        async with editor.http.get(f"{server.url}/editor") as page:
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', await page.text()).group(1)
+        async with editor.http.post(f"{server.url}/editor/run", data={"csrf_token": csrf}) as response:
+            assert response.status == 200
+            assert "pairs read" in await response.text()
     finally:
         await editor.close()

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,19 @@ def test_unwritable_data_directory_is_reported(tmp_path: Path):
     blocker.write_text("x")
     with pytest.raises(SettingsError, match="cannot be created"):
         Settings.from_env({"NAHBAR_DATA_DIR": str(blocker / "sub")}).prepare()
+
+
+@pytest.mark.parametrize(
+    "name,value,message",
+    [
+        ("NAHBAR_OFFICE_HOURS", "mon-fri 9-17", "NAHBAR_OFFICE_HOURS"),
+        ("NAHBAR_TIMEZONE", "Mars/Olympus", "unknown time zone"),
+        ("NAHBAR_BRIDGE_MIN_CUSTOMERS", "1", "NAHBAR_BRIDGE_MIN_CUSTOMERS='1' must lie between 2"),
+        ("NAHBAR_AGENT_GRACE_SECONDS", "soon", "NAHBAR_AGENT_GRACE_SECONDS='soon' is not a float"),
+        ("NAHBAR_PRIVATE_TOPICS", "/nonexistent/topics.yml", "NAHBAR_PRIVATE_TOPICS: cannot read"),
+        ("NAHBAR_CANNED_REPLIES", "/nonexistent/canned.yml", "NAHBAR_CANNED_REPLIES: cannot read"),
+    ],
+)
+def test_helpdesk_and_bridge_settings_are_checked_at_start(name, value, message):
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        Settings.from_env({name: value})
