@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Optional
 
 import tldextract.tldextract
 
@@ -328,11 +328,12 @@ def _known_names_recognizer(names: Iterable[str], language: str) -> Optional[Pat
     """The names this conversation already knows (agent names, the customer's e-mail name parts)."""
     words: set[str] = set()
     for name in names:
-        for part in re.split(r"[\s._\-+@()]+", str(name or "")):
+        name = str(name or "").split("@")[0]  # of an e-mail address only the part before the @ names someone
+        for part in re.split(r"[\s._\-+()]+", name):
             if len(part) >= 3 and part.isalpha():
                 words.add(part)
-        if name and len(str(name).strip()) >= 3:
-            words.add(str(name).strip())
+        if len(name.strip()) >= 3:
+            words.add(name.strip())
     if not words:
         return None
     return PatternRecognizer(supported_entity="PERSON", deny_list=sorted(words, key=len, reverse=True),
@@ -346,10 +347,6 @@ def _without_placeholders(text: str) -> str:
 @lru_cache(maxsize=4)
 def load_anonymizer(cache_dir: str) -> Anonymizer:
     return Anonymizer(Path(cache_dir))
-
-
-def names_in(metadata: Sequence[Optional[str]]) -> list[str]:
-    return [m for m in metadata if m]
 
 
 __all__ = ["Anonymized", "Anonymizer", "Span", "load_anonymizer", "PLACEHOLDERS", "first_names"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -55,6 +54,16 @@ def resolved_chat(chats: ConversationStore, question: str, answer: str, language
     chats.add_message(conversation.id, "agent", answer, {"agent_name": agent})
     handoffs.finish(conversation.id, 1, "alex", "resolved", "resolved", "explained", kind)
     return conversation.id
+
+
+def drafted(bridge: Bridge, chats: ConversationStore) -> tuple[Review, object]:
+    """Three customers asked the dog question and an agent answered each: one draft waits."""
+    for language, question in DOG_QUESTIONS[:3]:
+        resolved_chat(chats, question, DOG_ANSWER, language)
+    bridge.run()
+    review = Review(bridge.engine, bridge.knowledge)
+    (item,) = review.queue()
+    return review, item
 
 
 def test_a_question_asked_by_fewer_than_k_customers_is_not_proposed(bridge, chats):
@@ -147,11 +156,7 @@ def test_no_personal_data_reaches_a_draft(bridge, chats):
 
 
 def test_approving_publishes_the_edited_article_and_writes_the_audit_log(bridge, chats):
-    for language, question in DOG_QUESTIONS[:3]:
-        resolved_chat(chats, question, DOG_ANSWER, language)
-    bridge.run()
-    review = Review(bridge.engine, bridge.knowledge)
-    (item,) = review.queue()
+    review, item = drafted(bridge, chats)
     slug = review.approve(item.group_id, "erin", "Can I bring my dog on a guided tour?", DOG_ANSWER, [])
     article = bridge.knowledge.store.get(slug)
     assert article.status == "published" and article.question == "Can I bring my dog on a guided tour?"
@@ -177,11 +182,7 @@ def test_an_unresolved_flag_blocks_approval(bridge, chats):
 
 
 def test_a_rejected_draft_stays_away_until_its_group_grows_substantially(bridge, chats):
-    for language, question in DOG_QUESTIONS[:3]:
-        resolved_chat(chats, question, DOG_ANSWER, language)
-    bridge.run()
-    review = Review(bridge.engine, bridge.knowledge)
-    (item,) = review.queue()
+    review, item = drafted(bridge, chats)
     with pytest.raises(ReviewError, match="why"):
         review.reject(item.group_id, "erin", " ")
     review.reject(item.group_id, "erin", "Tours are not offered any more")
@@ -197,11 +198,7 @@ def test_a_rejected_draft_stays_away_until_its_group_grows_substantially(bridge,
 
 
 def test_merging_adds_the_customers_wording_to_an_existing_article(bridge, chats):
-    for language, question in DOG_QUESTIONS[:3]:
-        resolved_chat(chats, question, DOG_ANSWER, language)
-    bridge.run()
-    review = Review(bridge.engine, bridge.knowledge)
-    (item,) = review.queue()
+    review, item = drafted(bridge, chats)
     review.merge(item.group_id, "erin", "service-appointment")
     target = bridge.knowledge.store.get("service-appointment")
     assert DOG_QUESTIONS[0][1] in bridge.knowledge.store.alternatives(target.id)

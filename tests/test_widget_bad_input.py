@@ -3,7 +3,6 @@
 import asyncio
 
 import pytest
-import socketio
 
 from tests.test_widget_conversation import stored_messages
 from tests.widget_client import WidgetClient

@@ -1,6 +1,5 @@
 """End to end through the widget channel: real server, trained bot, socket.io client."""
 
-import asyncio
 
 import pytest
 from sqlalchemy import select
