@@ -1,0 +1,390 @@
+"""The one-to-many loop on real customer questions (BANKING77), end to end, with a fixed seed.
+
+Customers ask the stream questions one by one, each a different synthetic customer whose
+name, e-mail, IBAN, phone or order number is sometimes woven into the text; an agent
+resolves each chat with the answer for its intent (some answers mention the customer's
+data); the bridge runs; a simulated editor checks every flag and approves every draft.
+Then the held-out questions go to knowledge search and, for a sample, to the bot through
+the real conversation service (Rasa model, actions, database). Prints a table and saves
+everything as JSON.
+
+    .venv/bin/python benchmarks/eval_loop.py [--seed 13] [--heldout-share 0.3] [--bot-sample 300]
+
+Figures: deflection (held-out questions answered from the knowledge base), precision of
+those answers (the article's intent equals the question's), accuracy, grouping purity and
+adjusted Rand index against the intents, personal data found in published articles
+(checked by searching every injected value and e-mail/IBAN/long-number patterns in every
+published question, answer and phrasing), and time per stage. Baselines on the same split
+and the same embeddings: 1-nearest-neighbour and logistic regression (scikit-learn).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import random
+import re
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "banking77" / "train.csv"
+PUBLISHED = {"10 examples per intent": 0.85, "all training data": 0.935}
+
+FIRST = ["Jana", "Tom", "Mia", "Ben", "Lea", "Paul", "Emma", "Felix", "Anna", "Lukas", "Sophie", "Max", "Laura", "Jonas",
+         "Olivia", "Noah", "Hannah", "Elias", "Clara", "David"]
+LAST = ["Becker", "Fischer", "Wagner", "Schulz", "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Neumann", "Schwarz",
+        "Braun", "Zimmermann", "Krüger", "Hartmann", "Lange", "Werner", "Krause", "Meier", "Lehmann"]
+GERMAN_CHECK = [
+    ("Meine Karte ist immer noch nicht angekommen.", "card_arrival"),
+    ("Wie lange dauert es, bis meine neue Karte kommt?", "card_arrival"),
+    ("Ich habe meine Karte verloren, was soll ich tun?", "lost_or_stolen_card"),
+    ("Meine Karte wurde gestohlen.", "lost_or_stolen_card"),
+    ("Warum wurde meine Kartenzahlung abgelehnt?", "declined_card_payment"),
+    ("Der Geldautomat hat meine Karte eingezogen.", "card_swallowed"),
+    ("Wie kann ich meine PIN ändern?", "change_pin"),
+    ("Ich habe am Automaten Geld abgehoben, aber nichts bekommen.", "cash_withdrawal_not_recognised"),
+    ("Welche Währungen unterstützt ihr?", "supported_cards_and_currencies"),
+    ("Wie lange dauert eine Überweisung?", "transfer_timing"),
+    ("Meine Überweisung ist noch nicht angekommen.", "transfer_not_received_by_recipient"),
+    ("Wie lade ich mein Konto mit einer Banküberweisung auf?", "transfer_into_account"),
+    ("Warum wurde mir eine Gebühr berechnet?", "extra_charge_on_statement"),
+    ("Wie kann ich mein Konto schließen?", "terminate_account"),
+    ("Ich möchte eine virtuelle Karte bestellen.", "getting_virtual_card"),
+    ("Der Wechselkurs war falsch.", "wrong_exchange_rate_for_cash_withdrawal"),
+    ("Wie verifiziere ich meine Identität?", "verify_my_identity"),
+    ("Kann ich eine Rückerstattung bekommen?", "request_refund"),
+    ("Meine Aufladung hat nicht funktioniert.", "top_up_failed"),
+    ("Warum ist meine Aufladung noch ausstehend?", "pending_top_up"),
+]
+
+
+def load(path: Path, seed: int, heldout_share: float) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = [(r["text"].strip(), r["category"]) for r in csv.DictReader(handle)]
+    rng = random.Random(seed)
+    rng.shuffle(rows)
+    cut = int(len(rows) * (1 - heldout_share))
+    return rows[:cut], rows[cut:]
+
+
+def iban(rng: random.Random) -> str:
+    bban = f"{rng.randrange(10**7, 10**8)}{rng.randrange(10**9, 10**10)}"
+    raw = f"DE{98 - int(bban + '131400') % 97:02d}{bban}"
+    return " ".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
+def customer(rng: random.Random) -> dict[str, str]:
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    return {"first": first, "name": f"{first} {last}", "email": f"{first.lower()}.{last.lower()}{rng.randrange(99)}@example.com",
+            "phone": f"0170 {rng.randrange(1000000, 9999999)}", "iban": iban(rng), "order": str(rng.randrange(100000, 999999))}
+
+
+def with_personal_data(question: str, person: dict[str, str], rng: random.Random) -> tuple[str, list[str]]:
+    """The question, sometimes with the customer's data woven in; and what was woven in."""
+    roll = rng.random()
+    if roll < 0.15:
+        return f"Hi, my name is {person['name']}. {question}", [person["name"]]
+    if roll < 0.25:
+        return f"{question} You can reach me at {person['email']}.", [person["email"]]
+    if roll < 0.32:
+        return f"{question} My IBAN is {person['iban']}.", [person["iban"]]
+    if roll < 0.38:
+        return f"{question} Please call me on {person['phone']}.", [person["phone"]]
+    if roll < 0.44:
+        return f"{question} It is about order number {person['order']}.", [person["order"]]
+    return question, []
+
+
+def answer_for(intent: str, person: dict[str, str], rng: random.Random) -> tuple[str, list[str]]:
+    topic = intent.replace("_", " ")
+    text = (f"About {topic}: open the app, go to the help section for {topic} and follow the steps there; "
+            f"if it still does not work, our team checks it within one working day.")
+    if rng.random() < 0.2:
+        return f"Thanks {person['first']}! {text} We will confirm to {person['email']}.", [person["first"], person["email"]]
+    return text, []
+
+
+def seed_chats(engine, stream: list[tuple[str, str]], rng: random.Random) -> tuple[dict[int, str], list[str]]:
+    """Every stream question as a resolved chat of its own customer; conversation → intent."""
+    from sqlalchemy import insert
+
+    from bot.conversations import ConversationStore, hash_token, new_token
+    from bot.schema import conversations, handoffs, messages, state_changes
+    from knowledge.store import utcnow
+
+    ConversationStore(engine).create_tables()
+    intents: dict[int, str] = {}
+    injected: list[str] = []
+    with engine.begin() as conn:  # one transaction: seeding, not the thing measured
+        for number, (question, intent) in enumerate(stream):
+            person = customer(rng)
+            asked, woven = with_personal_data(question, person, rng)
+            answer, in_answer = answer_for(intent, person, rng)
+            injected += woven + in_answer
+            now = utcnow()
+            cid = conn.execute(insert(conversations).values(
+                public_id=f"eval{number:06d}", token_hash=hash_token(new_token()), language="en", state="resolved",
+                offered_commands=[], created_at=now, last_activity_at=now)).inserted_primary_key[0]
+            intents[cid] = intent
+            conn.execute(insert(messages), [
+                {"conversation_id": cid, "sender": "customer", "text": asked, "data": {}, "created_at": now},
+                {"conversation_id": cid, "sender": "bot", "text": "Sorry, I couldn't find a good answer to that.",
+                 "data": {}, "created_at": now},
+                {"conversation_id": cid, "sender": "customer", "text": "/request_human", "data": {}, "created_at": now},
+                {"conversation_id": cid, "sender": "system", "text": "I'm handing you over.", "data": {}, "created_at": now},
+                {"conversation_id": cid, "sender": "agent", "text": answer, "data": {"agent_name": "Alex"}, "created_at": now},
+            ])
+            conn.execute(insert(handoffs).values(
+                conversation_id=cid, reason="no_answer", priority=0, offline=False, requested_at=now, agent_id=1,
+                agent_name="Alex", claimed_at=now, first_response_at=now, ended_at=now, outcome="resolved",
+                resolution_summary=f"explained {intent}", resolution_kind="general"))
+            conn.execute(insert(state_changes).values(conversation_id=cid, from_state="agent", to_state="resolved",
+                                                      cause="resolved", actor="alex", at=now))
+    return intents, injected
+
+
+def article_intents(engine, intents: dict[int, str]) -> dict[int, str]:
+    """Each published article's intent: the most common intent among the chats behind it."""
+    from sqlalchemy import select
+
+    from bridge.schema import groups, pairs
+
+    votes: dict[int, Counter] = defaultdict(Counter)
+    with engine.connect() as conn:
+        for article_id, conversation_id in conn.execute(
+            select(groups.c.article_id, pairs.c.conversation_id).join(pairs, pairs.c.group_id == groups.c.id)
+            .where(groups.c.article_id.is_not(None))
+        ):
+            votes[article_id][intents[conversation_id]] += 1
+    return {article: counter.most_common(1)[0][0] for article, counter in votes.items()}
+
+
+def grouping_quality(engine, intents: dict[int, str]) -> dict[str, float]:
+    from sklearn.metrics import adjusted_rand_score
+    from sqlalchemy import select
+
+    from bridge.schema import pairs
+
+    with engine.connect() as conn:
+        rows = conn.execute(select(pairs.c.conversation_id, pairs.c.group_id).where(pairs.c.group_id.is_not(None))).all()
+    labels = [intents[c] for c, _ in rows]
+    clusters = [g for _, g in rows]
+    members: dict[int, Counter] = defaultdict(Counter)
+    for label, cluster in zip(labels, clusters):
+        members[cluster][label] += 1
+    purity = sum(c.most_common(1)[0][1] for c in members.values()) / max(1, len(rows))
+    return {"pairs_grouped": len(rows), "groups": len(members), "purity": round(purity, 4),
+            "adjusted_rand_index": round(adjusted_rand_score(labels, clusters), 4)}
+
+
+def leaks(knowledge, injected: list[str]) -> dict[str, object]:
+    patterns = [re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), re.compile(r"\b[A-Z]{2}\d{2}(?:\s?\d{4}){4}"),
+                re.compile(r"(?:\d[ \-]?){6,}\d")]
+    texts = []
+    for article in knowledge.store.list("published"):
+        texts += [article.question, article.answer, *knowledge.store.alternatives(article.id)]
+    values = sorted({v for v in injected if v})
+    found = sorted({v for v in values for t in texts if v in t})
+    pattern_hits = [t for t in texts for p in patterns if p.search(t)]
+    return {"published_texts_checked": len(texts), "injected_values": len(values), "injected_values_found": found,
+            "pattern_hits": pattern_hits[:10], "leaked": len(found) + len(pattern_hits)}
+
+
+def kb_accuracy(knowledge, article_intent: dict[int, str], heldout, threshold: float) -> dict[str, float]:
+    answered = correct_answered = correct_top1 = 0
+    for question, intent in heldout:
+        hits = knowledge.search(question, None, 1)
+        top = hits[0] if hits else None
+        predicted = article_intent.get(top.article.id) if top else None
+        correct_top1 += predicted == intent
+        if top is not None and top.score >= threshold:
+            answered += 1
+            correct_answered += predicted == intent
+    n = len(heldout)
+    return {"questions": n, "top1_accuracy": round(correct_top1 / n, 4), "deflection": round(answered / n, 4),
+            "precision": round(correct_answered / max(1, answered), 4)}
+
+
+def baselines(encoder, train, heldout) -> dict[str, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    x_train = encoder.encode([q for q, _ in train])
+    x_test = encoder.encode([q for q, _ in heldout])
+    y_train = np.array([i for _, i in train])
+    y_test = np.array([i for _, i in heldout])
+    nearest = y_train[np.argmax(x_test @ x_train.T, axis=1)]
+    model = LogisticRegression(max_iter=2000, C=10.0).fit(x_train, y_train)
+    return {"nearest_neighbour": round(float((nearest == y_test).mean()), 4),
+            "logistic_regression": round(float((model.predict(x_test) == y_test).mean()), 4)}
+
+
+def per_intent(stream, limit: int):
+    taken: Counter = Counter()
+    chosen = []
+    for question, intent in stream:
+        if taken[intent] < limit:
+            taken[intent] += 1
+            chosen.append((question, intent))
+    return chosen
+
+
+def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, object]:
+    from bridge.anonymize import load_anonymizer
+    from bridge.pipeline import Bridge, BridgeSettings
+    from bridge.privacy import PrivateTopics
+    from bridge.review import Review
+    from knowledge.base import KnowledgeBase
+    from knowledge.embeddings import load_encoder
+    from knowledge.store import ArticleStore
+    from nahbar.database import make_engine
+
+    workdir = Path(tempfile.mkdtemp(prefix=f"nahbar-eval-{name.replace(' ', '-')}-"))
+    engine = make_engine(f"sqlite:///{workdir / 'eval.db'}")
+    store = ArticleStore(engine)
+    store.create_tables()
+    knowledge = KnowledgeBase(store, load_encoder(args.model), workdir / "knowledge.faiss")
+    knowledge.open()
+    rng = random.Random(args.seed)
+    start = time.perf_counter()
+    intents, injected = seed_chats(engine, stream, rng)
+    timings[f"{name}: seed chats"] = time.perf_counter() - start
+    topics_file = workdir / "topics.yml"
+    topics_file.write_text("{}\n")  # the bank's private topics would go here; none, to measure everything
+    bridge = Bridge(engine, knowledge, load_anonymizer(str(workdir / "nlp")), PrivateTopics.load(topics_file),
+                    BridgeSettings(min_customers=args.k))
+    bridge.create_tables()
+    start = time.perf_counter()
+    summary = bridge.run()
+    elapsed = time.perf_counter() - start
+    timings[f"{name}: bridge run"] = elapsed
+    review = Review(engine, knowledge)
+    start = time.perf_counter()
+    for item in review.queue():
+        draft = review.draft(item.group_id)
+        flags = [f["id"] for f in draft["group"]["flags"]]
+        review.approve(item.group_id, "eval-editor", draft["article"].question, draft["article"].answer, flags)
+    timings[f"{name}: editor approves"] = time.perf_counter() - start
+    article_intent = article_intents(engine, intents)
+    result = {
+        "stream_chats": len(stream),
+        "bridge": {**{k: v for k, v in vars(summary).items() if k != "draft_slugs"},
+                   "chats_per_second": round(len(stream) / elapsed, 1)},
+        "articles_published": knowledge.store.count("published"),
+        "grouping": grouping_quality(engine, intents),
+        "personal_data_in_published_articles": leaks(knowledge, injected),
+        "knowledge_search_on_heldout": kb_accuracy(knowledge, article_intent, heldout, args.threshold),
+    }
+    result["german_check"] = kb_accuracy(knowledge, article_intent, GERMAN_CHECK, args.threshold)
+    return result, (workdir, engine, knowledge, article_intent)
+
+
+async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, args) -> dict[str, float]:
+    """The held-out questions through the real conversation service: Rasa, actions, database."""
+    from bot.service import Session
+    from bot.conversations import new_token
+    from bot.training import ensure_model
+    from nahbar.server import build_parts
+    from nahbar.settings import Settings
+
+    settings = replace(Settings.from_env({}), data_dir=workdir, database_url=f"sqlite:///{workdir / 'eval.db'}",
+                       rasa_model=ensure_model(Path(__file__).resolve().parent.parent / "models"),
+                       embedding_model=args.model, answer_threshold=args.threshold, bridge_interval_minutes=0)
+    parts = await build_parts(settings)
+    _quiet_rasa()
+    slug_to_id = {a.slug: a.id for a in parts.knowledge.store.list("published")}
+    answered = correct = 0
+    latencies = []
+    for question, intent in sample:
+        start = time.perf_counter()
+        _customer, replies = await parts.service.handle(Session(new_token()), question)
+        latencies.append(time.perf_counter() - start)
+        links = [m.group(1) for r in replies for m in [re.search(r"/kb/([a-z0-9-]+)", r.text)] if m]
+        if links:
+            answered += 1
+            correct += article_intent.get(slug_to_id.get(links[0])) == intent
+    parts.engine.dispose()
+    latencies.sort()
+    n = len(sample)
+    return {"questions": n, "deflection": round(answered / n, 4), "precision": round(correct / max(1, answered), 4),
+            "accuracy": round(correct / n, 4), "p50_ms": round(latencies[n // 2] * 1000, 1),
+            "p99_ms": round(latencies[min(n - 1, int(n * 0.99))] * 1000, 1)}
+
+
+def _quiet_rasa() -> None:
+    """Rasa 3.6 logs every prediction at debug level through structlog; keep the report readable."""
+    import logging
+
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--heldout-share", type=float, default=0.3)
+    parser.add_argument("--bot-sample", type=int, default=300)
+    parser.add_argument("--k", type=int, default=3)
+    parser.add_argument("--threshold", type=float, default=0.55)
+    parser.add_argument("--model", default="use-multilingual")
+    parser.add_argument("--stream-limit", type=int, default=0, help="use only the first N stream questions (0: all)")
+    parser.add_argument("--heldout-limit", type=int, default=0, help="evaluate only N held-out questions (0: all)")
+    parser.add_argument("--data", type=Path, default=DATA, help="BANKING77 train.csv")
+    parser.add_argument("--out", default="benchmarks/results/eval_loop.json")
+    args = parser.parse_args()
+    from knowledge.embeddings import load_encoder
+
+    stream, heldout = load(args.data, args.seed, args.heldout_share)
+    stream = stream[:args.stream_limit] if args.stream_limit else stream
+    heldout = heldout[:args.heldout_limit] if args.heldout_limit else heldout
+    timings: dict[str, float] = {}
+    report: dict[str, object] = {"seed": args.seed, "stream": len(stream), "heldout": len(heldout), "k": args.k,
+                                 "threshold": args.threshold, "model": args.model, "published_reference": PUBLISHED}
+    ten = per_intent(stream, 10)
+    for name, chats in (("10 examples per intent", ten), ("all stream data", stream)):
+        result, (workdir, _engine, _knowledge, article_intent) = run_loop(name, chats, heldout, args, timings)
+        start = time.perf_counter()
+        result["baselines_same_split"] = baselines(load_encoder(args.model), chats, heldout)
+        timings[f"{name}: baselines"] = time.perf_counter() - start
+        sample = random.Random(args.seed).sample(heldout, min(args.bot_sample, len(heldout)))
+        start = time.perf_counter()
+        result["bot_on_heldout_sample"] = asyncio.run(bot_on_heldout(workdir, article_intent, sample, args))
+        timings[f"{name}: bot on held-out sample"] = time.perf_counter() - start
+        report[name] = result
+        print_result(name, result)
+    report["seconds_per_stage"] = {k: round(v, 1) for k, v in timings.items()}
+    print("\ntime per stage (s):")
+    for stage, seconds in timings.items():
+        print(f"  {stage:45} {seconds:8.1f}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\nsaved {out}")
+
+
+def print_result(name: str, result: dict) -> None:
+    kb, bot, base = result["knowledge_search_on_heldout"], result["bot_on_heldout_sample"], result["baselines_same_split"]
+    print(f"\n== {name}: {result['stream_chats']} resolved chats → {result['articles_published']} articles ==")
+    print(f"  grouping: {result['grouping']}")
+    print(f"  personal data in published articles: {result['personal_data_in_published_articles']['leaked']}")
+    print(f"  knowledge search, held-out: top-1 accuracy {kb['top1_accuracy']:.1%}, deflection {kb['deflection']:.1%}, "
+          f"precision {kb['precision']:.1%}")
+    print(f"  bot (real pipeline), {bot['questions']} held-out: deflection {bot['deflection']:.1%}, "
+          f"precision {bot['precision']:.1%}, accuracy {bot['accuracy']:.1%}, p50 {bot['p50_ms']} ms")
+    print(f"  baselines: 1-NN {base['nearest_neighbour']:.1%}, logistic regression {base['logistic_regression']:.1%}")
+    print(f"  German questions vs English articles: top-1 {result['german_check']['top1_accuracy']:.1%}")
+
+
+if __name__ == "__main__":
+    main()
