@@ -261,7 +261,8 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
     topics_file = workdir / "topics.yml"
     topics_file.write_text("{}\n")  # the bank's private topics would go here; none, to measure everything
     bridge = Bridge(engine, knowledge, load_anonymizer(str(workdir / "nlp")), PrivateTopics.load(topics_file),
-                    BridgeSettings(min_customers=args.k))
+                    BridgeSettings(min_customers=args.k, group_threshold=args.group_threshold,
+                                   attach_threshold=args.group_threshold))
     bridge.create_tables()
     start = time.perf_counter()
     summary = bridge.run()
@@ -336,7 +337,8 @@ def main() -> None:
     parser.add_argument("--heldout-share", type=float, default=0.3)
     parser.add_argument("--bot-sample", type=int, default=300)
     parser.add_argument("--k", type=int, default=3)
-    parser.add_argument("--threshold", type=float, default=0.55)
+    parser.add_argument("--threshold", type=float, default=0.55, help="the bot's answer threshold")
+    parser.add_argument("--group-threshold", type=float, default=0.7, help="the bridge's grouping threshold")
     parser.add_argument("--model", default="use-multilingual")
     parser.add_argument("--stream-limit", type=int, default=0, help="use only the first N stream questions (0: all)")
     parser.add_argument("--heldout-limit", type=int, default=0, help="evaluate only N held-out questions (0: all)")
@@ -350,7 +352,7 @@ def main() -> None:
     heldout = heldout[:args.heldout_limit] if args.heldout_limit else heldout
     timings: dict[str, float] = {}
     report: dict[str, object] = {"seed": args.seed, "stream": len(stream), "heldout": len(heldout), "k": args.k,
-                                 "threshold": args.threshold, "model": args.model, "published_reference": PUBLISHED}
+                                 "threshold": args.threshold, "group_threshold": args.group_threshold, "model": args.model, "published_reference": PUBLISHED}
     ten = per_intent(stream, 10)
     for name, chats in (("10 examples per intent", ten), ("all stream data", stream)):
         result, (workdir, _engine, _knowledge, article_intent) = run_loop(name, chats, heldout, args, timings)
