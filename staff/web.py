@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -200,6 +201,11 @@ def _home(role: str) -> str:
 
 def _safe_next(value: Any) -> str:
     """Only a path on this site: an open redirect would make the login page a phishing aid."""
-    if isinstance(value, str) and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+    if isinstance(value, str) and _LOCAL_PATH.match(value) and not value.startswith("//"):
         return value
     return ""
+
+
+# Browsers drop tabs and newlines from URLs ("/\t/evil.example" becomes "//evil.example"), so
+# only plain path characters pass.
+_LOCAL_PATH = re.compile(r"^/[A-Za-z0-9/_.~%?=&+-]*$")

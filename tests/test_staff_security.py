@@ -208,7 +208,7 @@ async def test_customer_html_is_shown_as_text_on_staff_pages(server, make_staff)
         await browser.close()
 
 
-@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "/\\\\evil.example"])
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "/\\\\evil.example", "/\t/evil.example"])
 async def test_the_login_never_redirects_to_another_site(server, make_staff, next_url):
     user, password = make_staff("agent")
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
