@@ -22,7 +22,7 @@ from bridge.anonymize import Anonymized, Anonymizer
 from bridge.extract import RawPair, extract
 from bridge.privacy import PrivateTopics, private_reason
 from bridge.schema import groups, metadata, pairs
-from knowledge.articles import ArticleError, ArticleInput, slugify
+from knowledge.articles import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, ArticleError, ArticleInput, slugify
 from knowledge.base import KnowledgeBase
 from knowledge.store import utcnow
 
@@ -66,6 +66,13 @@ class RunSummary:
             f"new drafts            {self.drafts_created}",
             f"drafts updated        {self.drafts_updated}",
         ]
+
+
+def _shorten(text: str, limit: int) -> str:
+    """At a word boundary, marked with an ellipsis; only for texts over an article field's limit."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
 
 
 class Bridge:
@@ -219,24 +226,29 @@ class Bridge:
 
     def _draft(self, group_id: int, group: dict, members: list[dict]) -> Optional[tuple[str, list[dict]]]:
         """The draft article: the most representative question, the best answer, the rest as phrasings."""
-        vectors = np.vstack([m["vector"] for m in members])
+        # Article questions and phrasings have a length limit; longer customer messages
+        # still count as evidence but cannot stand as a question.
+        fitting = [m for m in members if len(m["question"]) <= MAX_QUESTION_CHARS] or members
+        vectors = np.vstack([m["vector"] for m in fitting])
         centroid = vectors.mean(axis=0)
-        canonical = members[int(np.argmax(vectors @ centroid))]
+        canonical = fitting[int(np.argmax(vectors @ centroid))]
         helpful = [m for m in members if m["helpful"]]
         best = (helpful or sorted(members, key=lambda m: m["id"]))[-1]
-        alternatives = []
-        for member in members:
+        alternatives: list[str] = []
+        for member in fitting:
             text = member["question"]
             if member is not canonical and text not in alternatives and text != canonical["question"]:
                 alternatives.append(text)
         slug = group["draft_slug"] or self._free_slug(canonical["question"], group_id)
         try:
-            self.knowledge.save(
-                ArticleInput(slug=slug, language=canonical["language"] or "en", question=canonical["question"],
-                             answer=best["answer"], topic="from-chats", status="draft", origin="bridge",
-                             alternatives=tuple(alternatives[:MAX_ALTERNATIVES])),
-                actor=ACTOR, note=f"drafted from {len(members)} resolved chats",
-            )
+            # Checked like any editor's input, so that a draft can always be approved as it is.
+            data = ArticleInput.from_mapping({
+                "slug": slug, "language": canonical["language"] or "en",
+                "question": _shorten(canonical["question"], MAX_QUESTION_CHARS),
+                "answer": _shorten(best["answer"], MAX_ANSWER_CHARS), "topic": "from-chats", "status": "draft",
+                "origin": "bridge", "alternatives": [a for a in alternatives if len(a) <= MAX_QUESTION_CHARS][:MAX_ALTERNATIVES],
+            })
+            self.knowledge.save(data, actor=ACTOR, note=f"drafted from {len(members)} resolved chats")
         except ArticleError:
             logger.exception("could not write the draft of bridge group %s", group_id)
             return None

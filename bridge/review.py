@@ -14,7 +14,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
 from bridge.schema import audit, groups, pairs
-from knowledge.articles import ArticleError, ArticleInput
+from knowledge.articles import MAX_QUESTION_CHARS, ArticleError, ArticleInput
 from knowledge.base import KnowledgeBase
 from knowledge.store import as_utc, utcnow
 
@@ -90,7 +90,7 @@ class Review:
             raise ReviewError("The article is no longer published.")
         phrasings = self.knowledge.store.alternatives(article.id)
         for text in members[row.size_at_decision or 0:]:
-            if text not in phrasings and text != article.question:
+            if text not in phrasings and text != article.question and len(text) <= MAX_QUESTION_CHARS:
                 phrasings.append(text)
         data = ArticleInput(article.slug, article.language, article.question, article.answer, article.topic,
                             article.tags, "published", article.origin, tuple(phrasings[:50]))
@@ -157,7 +157,7 @@ class Review:
         draft = self.knowledge.store.get(row.draft_slug, public_only=False)
         phrasings = self.knowledge.store.alternatives(target.id)
         for text in ([draft.question] if draft else []) + (self.knowledge.store.alternatives(draft.id) if draft else []):
-            if text not in phrasings and text != target.question:
+            if text not in phrasings and text != target.question and len(text) <= MAX_QUESTION_CHARS:
                 phrasings.append(text)
         data = ArticleInput(target.slug, target.language, target.question, target.answer, target.topic, target.tags,
                             "published", target.origin, tuple(phrasings[:50]))

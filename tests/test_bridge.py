@@ -218,3 +218,16 @@ def test_new_wordings_for_an_existing_article_are_suggested_and_can_be_added(bri
     assert "How many days does delivery take?" in bridge.knowledge.store.alternatives(update["article"].id)
     assert review.suggested_updates() == []
     assert review.audit_log()[0]["action"] == "phrasings"
+
+
+def test_a_draft_from_very_long_questions_can_be_approved_as_it_is(bridge, chats):
+    story = " I bought it last spring and it has been great, but now the chain keeps slipping on hills." * 4
+    for language, question in DOG_QUESTIONS[:3]:
+        resolved_chat(chats, question + story, DOG_ANSWER, language)
+    bridge.run()
+    review = Review(bridge.engine, bridge.knowledge)
+    (item,) = review.queue()
+    draft = review.draft(item.group_id)["article"]
+    assert len(draft.question) <= 300
+    review.approve(item.group_id, "erin", draft.question, draft.answer, [])
+    assert bridge.knowledge.store.get(item.slug).status == "published"
