@@ -140,6 +140,18 @@ class HandoffService:
             self.settings.grace_seconds, lambda: self._spawn(self._requeue_after_grace(agent))
         )
 
+    async def recover(self) -> None:
+        """At start no console is connected yet: agents who had chats get the grace period to
+        come back, then their chats return to the queue (they would wait forever otherwise)."""
+        loop = asyncio.get_running_loop()
+        for agent_id, name in await asyncio.to_thread(self.store.claiming_agents):
+            if self._agent_sockets.get(agent_id, 0) > 0 or agent_id in self._grace:
+                continue
+            agent = StaffUser(agent_id, name, name, "agent")
+            self._grace[agent_id] = loop.call_later(
+                self.settings.grace_seconds, lambda agent=agent: self._spawn(self._requeue_after_grace(agent))
+            )
+
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)

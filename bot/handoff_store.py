@@ -245,6 +245,17 @@ class HandoffStore:
         with self.engine.connect() as conn:
             return [_handoff(row) for row in conn.execute(query)]
 
+    def claiming_agents(self) -> list[tuple[int, str]]:
+        """Agents (id, display name) who have chats at this moment."""
+        query = (
+            select(handoffs.c.agent_id, handoffs.c.agent_name)
+            .join(conversations, conversations.c.id == handoffs.c.conversation_id)
+            .where(handoffs.c.ended_at.is_(None), handoffs.c.agent_id.is_not(None), conversations.c.state == "agent")
+            .distinct()
+        )
+        with self.engine.connect() as conn:
+            return [(row.agent_id, row.agent_name or "") for row in conn.execute(query)]
+
     def recent_waits(self, since: timedelta, limit: int = 50) -> list[float]:
         """Waiting times of recent live (not offline) handoffs, for the customer's estimate."""
         query = (

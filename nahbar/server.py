@@ -133,6 +133,11 @@ def create_app(parts: Parts) -> web.Application:
     if settings.bridge_interval_minutes > 0:
         app.cleanup_ctx.append(_bridge_schedule(parts.bridge, settings.bridge_interval_minutes * 60))
     app.add_routes([web.get("/healthz", health)])
+
+    async def recover_handoffs(_app: web.Application) -> None:
+        await parts.handoff.recover()
+
+    app.on_startup.append(recover_handoffs)
     return app
 
 

@@ -399,3 +399,14 @@ async def test_an_agent_can_choose_the_name_customers_see(server, widget, make_s
         assert joined["text"].startswith("Robin ") and "Real Name" not in joined["text"]
     finally:
         await agent.close()
+
+
+async def test_after_a_restart_chats_of_agents_who_do_not_return_go_back_to_the_queue(server, widget):
+    status = await escalate(widget)
+    server.parts.handoff.store.claim(status["reference"], 999_999, "Ghost")  # claimed before the restart
+    recovered = asyncio.run_coroutine_threadsafe(server.parts.handoff.recover(), server.loop)
+    await asyncio.wrap_future(recovered)
+    notice = await widget.next_matching("bot_uttered", lambda m: m.get("sender") == "system" and "Ghost" in m["text"],
+                                        timeout=10)
+    assert "queue" in notice["text"]
+    assert server.parts.handoff.store.state(status["reference"]) == "waiting"
