@@ -92,6 +92,16 @@ async def widget_round_trips(url: str, messages: list[str], expected: list[int])
     return times, received
 
 
+def _quiet_rasa() -> None:
+    """Rasa 3.6 logs every prediction at debug level through structlog."""
+    import logging
+
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
@@ -100,12 +110,13 @@ def main() -> None:
     loads = [int(n) for n in args.customers.split(",") if n.strip()]
     concurrency: list[tuple[int, list[float], int, int, int, int, float]] = []
     models = Settings.from_env({}).models_dir
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         settings = replace(
             Settings.from_env({}), data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/nahbar.db",
-            port=8799, rasa_model=model_path(models),
+            port=8799, rasa_model=model_path(models), bridge_interval_minutes=0,
         )
         server = ServerThread(settings).start()
+        _quiet_rasa()
         server.parts.knowledge.import_articles(read_articles(DEMO_FILE), actor="bench")
         agent = server.parts.brain.agent
 
