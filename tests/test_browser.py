@@ -16,6 +16,10 @@ from playwright.async_api import async_playwright, expect
 
 pytestmark = pytest.mark.slow
 
+# Each step crosses two browsers and the server; on a busy two-core CI machine that can take
+# longer than Playwright's default of 5 s.
+expect.set_options(timeout=20_000)
+
 
 def chromium_path() -> str:
     for candidate in (os.environ.get("NAHBAR_CHROMIUM"), "/usr/lib/chromium/chromium", shutil.which("chromium")):

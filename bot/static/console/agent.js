@@ -84,8 +84,11 @@
     request("open", { conversation_id: id }, function (answer) { unread.delete(id); render(answer.conversation); });
   }
   function render(conversation) {
+    // The same conversation again (a refresh, a reconnect): keep what is shown and add what is
+    // new, so a message pushed while the refresh was under way is not wiped by an older snapshot.
+    var same = current && current.conversation_id === conversation.conversation_id;
     current = conversation;
-    seen = new Set();
+    if (!same) { seen = new Set(); $("transcript").textContent = ""; }
     $("chat").hidden = false;
     $("chat-title").textContent = "Conversation #" + conversation.reference + " (" + (conversation.language || "?") + ")";
     var last = conversation.handoffs[conversation.handoffs.length - 1];
@@ -94,7 +97,6 @@
         " · first response " + minutes(last.first_response_seconds) + (last.contact_email ? " · e-mail: " + last.contact_email : "")
       : "";
     showPresence(conversation.customer_present);
-    $("transcript").textContent = "";
     conversation.messages.forEach(addMessage);
     var notes = $("notes"); notes.textContent = "";
     conversation.notes.forEach(addNote);
@@ -131,10 +133,14 @@
     if (m.id !== undefined) { if (seen.has(m.id)) return; seen.add(m.id); }
     var who = { customer: "Customer", bot: "Bot", system: "Notice" }[m.sender] || m.agent_name || "Agent";
     var item = el("div", "msg msg-" + m.sender);
+    item.setAttribute("data-id", String(m.id));
     item.appendChild(el("span", "who", who + " · " + new Date(m.time).toLocaleTimeString()));
     item.appendChild(document.createTextNode(m.text || ""));
     (m.quick_replies || []).forEach(function (q) { item.appendChild(el("span", "meta", " [" + q.title + "]")); });
-    $("transcript").appendChild(item);
+    var later = Array.prototype.find.call($("transcript").children, function (node) {
+      return Number(node.getAttribute("data-id")) > m.id;
+    });
+    $("transcript").insertBefore(item, later || null);  // in the order they were stored
     $("transcript").scrollTop = $("transcript").scrollHeight;
   }
   function addNote(n) {
