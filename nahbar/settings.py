@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Callable, Mapping, Optional
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -128,21 +128,20 @@ class Settings:
             OfficeHours.parse(office_hours, timezone)
         except OfficeHoursError as exc:
             problems.append(f"NAHBAR_OFFICE_HOURS / NAHBAR_TIMEZONE: {exc}")
-        canned = env.get("NAHBAR_CANNED_REPLIES", "").strip()
-        canned_path = Path(canned).expanduser() if canned else None
-        if canned_path is not None:
+        def data_file(name: str, check: Callable[[Path], object]) -> Optional[Path]:
+            """An operator's replacement for a packaged data file, read once now to check it."""
+            raw = env.get(name, "").strip()
+            if not raw:
+                return None
+            path = Path(raw).expanduser()
             try:
-                load_canned_replies(canned_path)
+                check(path)
             except ValueError as exc:
-                problems.append(f"NAHBAR_CANNED_REPLIES: {exc}")
+                problems.append(f"{name}: {exc}")
+            return path
 
-        topics = env.get("NAHBAR_PRIVATE_TOPICS", "").strip()
-        topics_path = Path(topics).expanduser() if topics else None
-        if topics_path is not None:
-            try:
-                PrivateTopics.load(topics_path)
-            except ValueError as exc:
-                problems.append(f"NAHBAR_PRIVATE_TOPICS: {exc}")
+        canned_path = data_file("NAHBAR_CANNED_REPLIES", load_canned_replies)
+        topics_path = data_file("NAHBAR_PRIVATE_TOPICS", PrivateTopics.load)
 
         settings = cls(
             data_dir=data_dir,
