@@ -30,6 +30,7 @@ import numpy as np  # noqa: E402
 import socketio  # noqa: E402
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage  # noqa: E402
 
+from bot.brain import quiet_rasa_logging  # noqa: E402
 from bot.training import model_path  # noqa: E402
 from nahbar.cli import DEMO_FILE, read_articles  # noqa: E402
 from nahbar.server import ServerThread  # noqa: E402
@@ -92,16 +93,6 @@ async def widget_round_trips(url: str, messages: list[str], expected: list[int])
     return times, received
 
 
-def _quiet_rasa() -> None:
-    """Rasa 3.6 logs every prediction at debug level through structlog."""
-    import logging
-
-    import structlog
-
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    logging.getLogger("rasa").setLevel(logging.WARNING)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
@@ -116,7 +107,7 @@ def main() -> None:
             port=8799, rasa_model=model_path(models), bridge_interval_minutes=0,
         )
         server = ServerThread(settings).start()
-        _quiet_rasa()
+        quiet_rasa_logging()
         server.parts.knowledge.import_articles(read_articles(DEMO_FILE), actor="bench")
         agent = server.parts.brain.agent
 

@@ -37,6 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
+from benchmarks.bench_anonymize import iban_de  # noqa: E402
+
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "banking77" / "train.csv"
 PUBLISHED = {"10 examples per intent": 0.85, "all training data": 0.935}
 
@@ -77,16 +79,10 @@ def load(path: Path, seed: int, heldout_share: float) -> tuple[list[tuple[str, s
     return rows[:cut], rows[cut:]
 
 
-def iban(rng: random.Random) -> str:
-    bban = f"{rng.randrange(10**7, 10**8)}{rng.randrange(10**9, 10**10)}"
-    raw = f"DE{98 - int(bban + '131400') % 97:02d}{bban}"
-    return " ".join(raw[i:i + 4] for i in range(0, len(raw), 4))
-
-
 def customer(rng: random.Random) -> dict[str, str]:
     first, last = rng.choice(FIRST), rng.choice(LAST)
     return {"first": first, "name": f"{first} {last}", "email": f"{first.lower()}.{last.lower()}{rng.randrange(99)}@example.com",
-            "phone": f"0170 {rng.randrange(1000000, 9999999)}", "iban": iban(rng), "order": str(rng.randrange(100000, 999999))}
+            "phone": f"0170 {rng.randrange(1000000, 9999999)}", "iban": iban_de(rng), "order": str(rng.randrange(100000, 999999))}
 
 
 def with_personal_data(question: str, person: dict[str, str], rng: random.Random) -> tuple[str, list[str]]:
@@ -291,8 +287,9 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
 
 async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, args) -> dict[str, float]:
     """The held-out questions through the real conversation service: Rasa, actions, database."""
-    from bot.service import Session
+    from bot.brain import quiet_rasa_logging
     from bot.conversations import new_token
+    from bot.service import Session
     from bot.training import ensure_model
     from nahbar.server import build_parts
     from nahbar.settings import Settings
@@ -301,7 +298,7 @@ async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, 
                        rasa_model=ensure_model(Path(__file__).resolve().parent.parent / "models"),
                        embedding_model=args.model, answer_threshold=args.threshold, bridge_interval_minutes=0)
     parts = await build_parts(settings)
-    _quiet_rasa()
+    quiet_rasa_logging()
     slug_to_id = {a.slug: a.id for a in parts.knowledge.store.list("published")}
     answered = correct = 0
     latencies = []
@@ -319,16 +316,6 @@ async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, 
     return {"questions": n, "deflection": round(answered / n, 4), "precision": round(correct / max(1, answered), 4),
             "accuracy": round(correct / n, 4), "p50_ms": round(latencies[n // 2] * 1000, 1),
             "p99_ms": round(latencies[min(n - 1, int(n * 0.99))] * 1000, 1)}
-
-
-def _quiet_rasa() -> None:
-    """Rasa 3.6 logs every prediction at debug level through structlog; keep the report readable."""
-    import logging
-
-    import structlog
-
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    logging.getLogger("rasa").setLevel(logging.WARNING)
 
 
 def main() -> None:

@@ -36,6 +36,15 @@ logger = logging.getLogger(__name__)
 COMMAND_PREFIX = "/"
 
 
+def quiet_rasa_logging() -> None:
+    """Rasa 3.6 logs every prediction at debug level through structlog; benchmarks that print
+    their figures to the terminal turn that off."""
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+
+
 @dataclass(frozen=True)
 class BotReply:
     """One bubble of the bot's answer, in the shape the widget protocol sends."""
