@@ -20,6 +20,7 @@ class ActionContext:
     knowledge: KnowledgeBase
     base_url: str
     answer_threshold: float
+    answer_confidence: float
 
     def article_url(self, slug: str) -> str:
         return f"{self.base_url}/kb/{slug}"
@@ -43,5 +44,6 @@ def get_context() -> ActionContext:
 
             settings = Settings.from_env()
             knowledge = open_knowledge(settings, connect(settings))
-            _context = ActionContext(knowledge, settings.base_url, settings.answer_threshold)
+            _context = ActionContext(knowledge, settings.base_url, settings.answer_threshold,
+                                     settings.answer_confidence)
         return _context

@@ -11,19 +11,41 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import get_context
-from knowledge.base import SearchHit
+from knowledge.base import KnowledgeBase, SearchHit
 from knowledge.render import summarize
 
 
-def choose_answer(hits: List[SearchHit], language: str, threshold: float) -> Optional[SearchHit]:
-    """The best article in the customer's language if it is good enough, else the best in any.
+def choose_answer(hits: List[SearchHit], threshold: float, confidence: float) -> Optional[SearchHit]:
+    """The top article if it is close enough to the question and clearly ahead of the rest.
 
-    Cross-language hits are a fallback: a German customer should read a German article
-    when one exists, and an English one rather than nothing.
+    Both are needed: the cosine floor turns away questions about something the knowledge
+    base does not cover at all; the vote share turns away questions where several articles
+    are about equally close, the case in which a wrong answer is most likely.
     """
-    good = [hit for hit in hits if hit.score >= threshold]
-    own = [hit for hit in good if hit.article.language == language]
-    return (own or good or [None])[0]
+    top = hits[0] if hits else None
+    if top is None or top.score < threshold or top.confidence < confidence:
+        return None
+    return top
+
+
+def find_answer(knowledge: KnowledgeBase, question: str, language: str, threshold: float,
+                confidence: float) -> tuple[Optional[SearchHit], Optional[float]]:
+    """The article to answer with, and the best cosine seen (for the miss log).
+
+    Articles in the customer's language are ranked among themselves first, so that a
+    German article's English twin does not split the vote; only when none is good enough
+    is every language considered, since an English answer beats none.
+    """
+    if not question.strip():
+        return None, None
+    vector = knowledge.encoder.encode([question])
+    own = knowledge.search_vector(vector, language, 10)
+    best = choose_answer(own, threshold, confidence)
+    if best is not None:
+        return best, best.score
+    every = knowledge.search_vector(vector, None, 10)
+    best = choose_answer(every, threshold, confidence)
+    return best, (every[0].score if every else None)
 
 
 class ActionAnswerFromKnowledge(Action):
@@ -36,10 +58,10 @@ class ActionAnswerFromKnowledge(Action):
         context = get_context()
         question = (tracker.latest_message.get("text") or "").strip()
         language = tracker.get_slot("language") or "en"
-        hits = await asyncio.to_thread(context.knowledge.search, question, None, 10)
-        best = choose_answer(hits, language, context.answer_threshold)
+        best, top = await asyncio.to_thread(
+            find_answer, context.knowledge, question, language, context.answer_threshold, context.answer_confidence
+        )
         if best is None:
-            top = hits[0].score if hits else None
             await asyncio.to_thread(context.knowledge.store.record_miss, question, language, top, "bot")
             dispatcher.utter_message(response="utter_no_answer")
             return [

@@ -20,13 +20,23 @@ import faiss
 import numpy as np
 
 
+INDEX_KINDS = ("flat", "ivf")
+IVF_MIN_VECTORS = 20_000  # below this an exact scan is fast and an IVF partition would be poorly trained
+
+
+def layout_for(requested: str, vectors: int) -> str:
+    """The layout an index of this many vectors gets when `requested` is configured."""
+    return "ivf" if requested == "ivf" and vectors >= IVF_MIN_VECTORS else "flat"
+
+
 @dataclass(frozen=True)
 class IndexSignature:
-    """What the vectors in an index were made from."""
+    """What the vectors in an index were made from, and how they are searched."""
 
     model: str
     dimension: int
     fingerprint: str
+    kind: str = "flat"
 
     @staticmethod
     def fingerprint_of(rows: Iterable[tuple[int, str]]) -> str:
@@ -38,28 +48,66 @@ class IndexSignature:
 
 
 class VectorIndex:
-    """Exact inner-product search over unit vectors, addressable by database row id.
+    """Inner-product search over unit vectors, addressable by database row id.
 
-    `IndexIDMap2(IndexFlatIP)` keeps the ids next to the vectors, so rows can be removed
-    and replaced one by one when an article changes, and search results come back as row
-    ids that the store resolves to articles.
+    Two layouts, both keeping the row ids next to the vectors so rows can be removed and
+    replaced one by one when an article changes:
+
+    - "flat": `IndexIDMap2(IndexFlatIP)`, exact; every query scans every vector.
+    - "ivf": `IndexIVFFlat`, approximate; vectors are partitioned around k-means centroids
+      and a query scans only the `nprobe` nearest partitions. Worth it from tens of
+      thousands of phrasings on; below `IVF_MIN_VECTORS` the index stays flat, because a
+      partition trained on a handful of vectors would cost recall and save nothing.
+      Rows added later join the trained partitions; a rebuild retrains them.
     """
 
-    def __init__(self, dimension: int, model: str) -> None:
+    def __init__(self, dimension: int, model: str, kind: str = "flat", nprobe: int = 16) -> None:
+        if kind not in INDEX_KINDS:
+            raise ValueError(f"unknown index kind {kind!r}; expected one of {', '.join(INDEX_KINDS)}")
         self.dimension = dimension
         self.model = model
-        self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        self.kind = "flat"
+        self.nprobe = nprobe
+        self._index: faiss.Index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
         self.fingerprint = IndexSignature.fingerprint_of([])
+
+    @classmethod
+    def build(cls, ids: Sequence[int], vectors: np.ndarray, model: str, kind: str = "flat",
+              nprobe: int = 16) -> "VectorIndex":
+        """A new index over these rows, trained first when the layout needs it."""
+        index = cls(vectors.shape[1], model, kind, nprobe)
+        if layout_for(kind, len(ids)) == "ivf":
+            vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+            # About 4·√n partitions, each trained on at least 39 vectors (FAISS's own minimum).
+            nlist = int(min(65536, max(64, 4 * np.sqrt(len(ids))), max(1, len(ids) // 39)))
+            quantizer = faiss.IndexFlatIP(index.dimension)
+            ivf = faiss.IndexIVFFlat(quantizer, index.dimension, nlist, faiss.METRIC_INNER_PRODUCT)
+            sample = vectors[np.random.default_rng(0).permutation(len(vectors))[: nlist * 64]]
+            ivf.train(sample)
+            index._index = ivf
+            index.kind = "ivf"
+        index.add(ids, vectors)
+        return index
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
 
     @property
     def signature(self) -> IndexSignature:
-        return IndexSignature(self.model, self.dimension, self.fingerprint)
+        return IndexSignature(self.model, self.dimension, self.fingerprint, self.kind)
 
     def ids(self) -> set[int]:
-        return set(faiss.vector_to_array(self._index.id_map).tolist())
+        if self.kind == "flat":
+            return set(faiss.vector_to_array(self._index.id_map).tolist())
+        invlists = self._index.invlists
+        found: set[int] = set()
+        for number in range(self._index.nlist):
+            size = invlists.list_size(number)
+            if size:
+                pointer = invlists.get_ids(number)
+                found.update(faiss.rev_swig_ptr(pointer, size).tolist())
+                invlists.release_ids(number, pointer)
+        return found
 
     def add(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         if len(ids) == 0:
@@ -78,26 +126,30 @@ class VectorIndex:
         """Scores and ids of the k nearest rows for each query vector; id -1 pads."""
         k = max(1, min(k, len(self))) if len(self) else 1
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if self.kind == "ivf":
+            self._index.nprobe = self.nprobe
         return self._index.search(vectors, k)
 
     def save(self, path: Path) -> None:
         """Write index and sidecar atomically, so a crash leaves the old pair or the new one."""
         path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(path, faiss.serialize_index(self._index).tobytes())
-        meta = {"model": self.model, "dimension": self.dimension, "fingerprint": self.fingerprint}
+        meta = {"model": self.model, "dimension": self.dimension, "fingerprint": self.fingerprint, "kind": self.kind}
         _atomic_write(_sidecar(path), json.dumps(meta).encode("utf-8"))
 
     @classmethod
-    def load(cls, path: Path) -> Optional["VectorIndex"]:
+    def load(cls, path: Path, nprobe: int = 16) -> Optional["VectorIndex"]:
         """The index saved at `path`, or None when it is missing or unreadable."""
         try:
             meta = json.loads(_sidecar(path).read_text("utf-8"))
             raw = np.frombuffer(path.read_bytes(), dtype=np.uint8)
             loaded = faiss.deserialize_index(raw)
-        except (OSError, ValueError, RuntimeError):
+            kind = str(meta.get("kind", "flat"))
+            index = cls(int(meta["dimension"]), str(meta["model"]), kind, nprobe)
+        except (OSError, ValueError, KeyError, RuntimeError):
             return None
-        index = cls(int(meta["dimension"]), str(meta["model"]))
         index._index = loaded
+        index.kind = kind
         index.fingerprint = str(meta["fingerprint"])
         return index
 

@@ -84,7 +84,7 @@ async def build_parts(settings: Settings) -> Parts:
     await asyncio.to_thread(conversations.create_tables)
     staff = StaffStore(engine)
     await asyncio.to_thread(staff.create_tables)
-    configure(ActionContext(knowledge, settings.base_url, settings.answer_threshold))
+    configure(ActionContext(knowledge, settings.base_url, settings.answer_threshold, settings.answer_confidence))
     brain = await asyncio.to_thread(
         Brain.load,
         resolve_model(settings),

@@ -35,7 +35,8 @@ def open_knowledge(settings: Settings, engine: Engine) -> KnowledgeBase:
     """The knowledge base with its tables created and its index checked against the database."""
     store = ArticleStore(engine)
     store.create_tables()
-    knowledge = KnowledgeBase(store, load_encoder(settings.embedding_model), settings.index_path)
+    knowledge = KnowledgeBase(store, load_encoder(settings.embedding_model), settings.index_path,
+                              settings.index_kind, settings.index_nprobe)
     knowledge.open()
     return knowledge
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError
 from bot.canned import DEFAULT_CANNED_REPLIES, load_canned_replies
 from bot.office_hours import OfficeHours, OfficeHoursError
 from bridge.privacy import DEFAULT_PRIVATE_TOPICS, PrivateTopics
+from knowledge.index import INDEX_KINDS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,9 @@ class Settings:
     rasa_model: Optional[Path] = None
     action_endpoint: Optional[str] = None
     answer_threshold: float = 0.55
+    answer_confidence: float = 0.6
+    index_kind: str = "flat"
+    index_nprobe: int = 16
     max_message_chars: int = 2000
     public_url: str = ""
     session_days: int = 30
@@ -122,6 +126,10 @@ class Settings:
         if public_url and not public_url.startswith(("http://", "https://")):
             problems.append(f"NAHBAR_PUBLIC_URL={public_url!r} must start with http:// or https://")
 
+        index_kind = get("NAHBAR_INDEX_KIND", cls.index_kind).lower()
+        if index_kind not in INDEX_KINDS:
+            problems.append(f"NAHBAR_INDEX_KIND={index_kind!r} must be one of: {', '.join(INDEX_KINDS)}")
+
         office_hours = get("NAHBAR_OFFICE_HOURS", "")
         timezone = get("NAHBAR_TIMEZONE", cls.timezone)
         try:
@@ -153,6 +161,9 @@ class Settings:
             rasa_model=Path(env["NAHBAR_RASA_MODEL"]).expanduser() if env.get("NAHBAR_RASA_MODEL", "").strip() else None,
             action_endpoint=action_endpoint,
             answer_threshold=number("NAHBAR_ANSWER_THRESHOLD", cls.answer_threshold, float, 0.0, 1.0),
+            answer_confidence=number("NAHBAR_ANSWER_CONFIDENCE", cls.answer_confidence, float, 0.0, 1.0),
+            index_kind=index_kind,
+            index_nprobe=int(number("NAHBAR_INDEX_NPROBE", cls.index_nprobe, int, 1, 65536)),
             max_message_chars=int(number("NAHBAR_MAX_MESSAGE_CHARS", cls.max_message_chars, int, 1, 100_000)),
             public_url=public_url,
             session_days=int(number("NAHBAR_SESSION_DAYS", cls.session_days, int, 1, 3650)),

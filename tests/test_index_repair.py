@@ -58,3 +58,41 @@ def test_changing_the_embedding_model_rebuilds_the_index(demo_knowledge):
 def test_reindex_rebuilds_from_the_database(demo_knowledge):
     assert demo_knowledge.rebuild() == 40
     assert demo_knowledge.search("How do I return an item?")[0].article.slug == "return-policy"
+
+
+def test_the_approximate_index_finds_the_same_articles_and_survives_a_restart(demo_knowledge, monkeypatch):
+    monkeypatch.setattr("knowledge.index.IVF_MIN_VECTORS", 10)  # the demo's phrasings stand in for a big base
+    ivf = KnowledgeBase(demo_knowledge.store, demo_knowledge.encoder, demo_knowledge.index_path, "ivf", nprobe=64)
+    assert ivf.open() == "rebuilt"
+    assert ivf._index.kind == "ivf"
+    for query in ("Wo finde ich meine Rechnung?", "How do I return an item?", "Kann ich stornieren?"):
+        assert [h.article.slug for h in ivf.search(query)] == [h.article.slug for h in demo_knowledge.search(query)]
+    again = KnowledgeBase(demo_knowledge.store, demo_knowledge.encoder, demo_knowledge.index_path, "ivf", nprobe=64)
+    assert again.open() == "loaded"
+    assert again._index.kind == "ivf"
+
+
+def test_publishing_and_withdrawing_update_the_approximate_index_at_once(demo_knowledge, monkeypatch):
+    monkeypatch.setattr("knowledge.index.IVF_MIN_VECTORS", 10)
+    ivf = KnowledgeBase(demo_knowledge.store, demo_knowledge.encoder, demo_knowledge.index_path, "ivf", nprobe=64)
+    ivf.open()
+    ivf.save(ArticleInput.from_mapping(
+        {"slug": "puncture", "language": "en", "question": "How do I fix a flat tyre?", "answer": "Patch kit."}), "editor")
+    assert ivf.search("How do I fix a flat tyre?")[0].article.slug == "puncture"
+    ivf.set_status("puncture", "withdrawn", "editor")
+    assert "puncture" not in [h.article.slug for h in ivf.search("How do I fix a flat tyre?", k=40)]
+    assert KnowledgeBase(ivf.store, ivf.encoder, ivf.index_path, "ivf", 64).open() == "loaded"
+
+
+def test_switching_between_exact_and_approximate_search_rebuilds_the_index(demo_knowledge, monkeypatch):
+    monkeypatch.setattr("knowledge.index.IVF_MIN_VECTORS", 10)
+    assert KnowledgeBase(demo_knowledge.store, demo_knowledge.encoder, demo_knowledge.index_path, "ivf").open() == "rebuilt"
+    fresh, outcome = reopen(demo_knowledge)
+    assert outcome == "rebuilt"
+    assert fresh._index.kind == "flat"
+
+
+def test_a_small_base_stays_exact_even_when_approximate_search_is_configured(demo_knowledge):
+    small = KnowledgeBase(demo_knowledge.store, demo_knowledge.encoder, demo_knowledge.index_path, "ivf")
+    assert small.open() == "loaded"  # 40 articles: the flat index on disk is what "ivf" means at this size
+    assert small._index.kind == "flat"

@@ -28,11 +28,34 @@ def test_a_german_question_finds_the_english_article_across_languages(demo_knowl
     assert all(hit.article.language == "en" for hit in hits)
 
 
-def test_results_are_ranked_by_score_with_one_entry_per_article(demo_knowledge):
+def test_results_are_ranked_by_confidence_then_score_with_one_entry_per_article(demo_knowledge):
     hits = demo_knowledge.search("return an item", k=10)
-    scores = [hit.score for hit in hits]
-    assert scores == sorted(scores, reverse=True)
+    keys = [(hit.confidence, hit.score) for hit in hits]
+    assert keys == sorted(keys, reverse=True)
     assert len(set(slugs(hits))) == len(hits) == 10
+    assert 0 < sum(hit.confidence for hit in hits) <= 1.0 + 1e-9
+
+
+def _article(slug: str, question: str, *alternatives: str) -> ArticleInput:
+    return ArticleInput.from_mapping({"slug": slug, "language": "en", "question": question, "answer": "See the steps.",
+                                      "alternatives": list(alternatives)})
+
+
+def test_an_article_whose_phrasings_agree_wins_over_a_single_close_phrasing(knowledge):
+    knowledge.save(_article("card-arrival", "My card has not arrived yet", "When will my new card come?",
+                            "Still waiting for my card to be delivered", "How long does card delivery take?"), "editor")
+    knowledge.save(_article("card-activation", "How do I activate my new card?"), "editor")
+    hits = knowledge.search("Where is my new card?")
+    assert hits[0].article.slug == "card-arrival"
+    assert hits[0].confidence > 0.6 > hits[1].confidence
+
+
+def test_two_equally_close_articles_share_the_confidence(knowledge):
+    knowledge.save(_article("password-reset", "How do I reset my password?"), "editor")
+    knowledge.save(_article("password-change", "How do I change my password?"), "editor")
+    hits = knowledge.search("password")
+    assert {h.article.slug for h in hits} == {"password-reset", "password-change"}
+    assert all(0.3 < h.confidence < 0.7 for h in hits)
 
 
 def test_draft_articles_are_never_found(knowledge):

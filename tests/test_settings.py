@@ -66,6 +66,11 @@ def test_unwritable_data_directory_is_reported(tmp_path: Path):
         Settings.from_env({"NAHBAR_DATA_DIR": str(blocker / "sub")}).prepare()
 
 
+def test_search_settings_are_read_from_the_environment():
+    settings = Settings.from_env({"NAHBAR_INDEX_KIND": "IVF", "NAHBAR_INDEX_NPROBE": "32", "NAHBAR_ANSWER_CONFIDENCE": "0.75"})
+    assert (settings.index_kind, settings.index_nprobe, settings.answer_confidence) == ("ivf", 32, 0.75)
+
+
 @pytest.mark.parametrize(
     "name,value,message",
     [
@@ -75,6 +80,9 @@ def test_unwritable_data_directory_is_reported(tmp_path: Path):
         ("NAHBAR_AGENT_GRACE_SECONDS", "soon", "NAHBAR_AGENT_GRACE_SECONDS='soon' is not a float"),
         ("NAHBAR_PRIVATE_TOPICS", "/nonexistent/topics.yml", "NAHBAR_PRIVATE_TOPICS: cannot read"),
         ("NAHBAR_CANNED_REPLIES", "/nonexistent/canned.yml", "NAHBAR_CANNED_REPLIES: cannot read"),
+        ("NAHBAR_INDEX_KIND", "hnsw", "NAHBAR_INDEX_KIND='hnsw' must be one of: flat, ivf"),
+        ("NAHBAR_INDEX_NPROBE", "0", "NAHBAR_INDEX_NPROBE='0' must lie between 1"),
+        ("NAHBAR_ANSWER_CONFIDENCE", "1.5", "NAHBAR_ANSWER_CONFIDENCE='1.5' must lie between 0"),
     ],
 )
 def test_helpdesk_and_bridge_settings_are_checked_at_start(name, value, message):
