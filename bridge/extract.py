@@ -110,7 +110,39 @@ def _from_handoff(conn, handoff, key: str) -> Optional[RawPair]:
 def _best_agent_answer(texts: list[str]) -> str:
     """The agent's last substantial reply (greetings and "anything else?" are short)."""
     substantial = [t for t in texts if len(t.split()) >= 6]
-    return (substantial or texts or [""])[-1]
+    return answer_core((substantial or texts or [""])[-1])
+
+
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+_SALUTATION = re.compile(
+    r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|liebe[rs]?|sehr geehrte[rs]?|guten (?:tag|morgen|abend)"
+    r"|moin|servus)\b[^,.!?\n]{0,40}[,!.:]\s*", re.IGNORECASE)
+_SIGN_OFF = re.compile(
+    r"^(?:best(?:,|!|\.|\s+regards|\s+wishes)|kind regards|regards|cheers|viele grüße|beste grüße|liebe grüße"
+    r"|mit freundlichen grüßen|freundliche grüße|lg\b|vg\b)", re.IGNORECASE)
+_PLEASANTRY = re.compile(
+    r"^(?:thanks|thank you|many thanks|danke|vielen dank|i hope this helps|hope this helps|ich hoffe"
+    r"|have a (?:nice|good|great) day|schönen tag|einen schönen|sorry for the wait|entschuldig)", re.IGNORECASE)
+
+
+def answer_core(text: str) -> str:
+    """The answer without the greeting, thanks and sign-off around it.
+
+    Agents wrap the same reply in different pleasantries ("Hi Jana, thanks for your
+    message. … Best, Alex"); they are not part of the answer, would open a public article
+    with a placeholder, and made two replies that say the same look different to the
+    encoder. Only short sentences are dropped, and never everything.
+    """
+    text = _SALUTATION.sub("", text.strip(), count=1)
+    kept: list[str] = []
+    signed_off = False
+    for sentence in filter(None, _SENTENCES.split(text)):
+        short = len(sentence.split()) <= 8
+        if short and _SIGN_OFF.match(sentence):
+            signed_off = True  # the name lines after "Best regards," go too
+        elif not (short and _PLEASANTRY.match(sentence)) and not (signed_off and len(sentence.split()) <= 3):
+            kept.append(sentence)
+    return " ".join(kept).strip() or text
 
 
 def _from_helpful_vote(conn, vote, key: str) -> Optional[RawPair]:

@@ -3,6 +3,10 @@
 Grouping is incremental: each new pair is compared with the pairs already grouped through
 a FAISS inner-product index (vectors are normalized, so scores are cosines), never in an
 all-pairs pass. Vectors live in the database, so the index is rebuilt from it at each run.
+A pair joins a neighbour's group only when the questions are close *and* the answers
+agree: similar-sounding questions that agents answered differently are different
+questions (on BANKING77, question similarity alone chained neighbouring intents into
+mixed groups; see benchmarks/eval_loop.py).
 A group becomes a draft only when k distinct customers asked; a group an existing article
 already answers is attached to that article as evidence instead.
 """
@@ -21,7 +25,7 @@ from sqlalchemy.engine import Engine
 from bridge.anonymize import Anonymized, Anonymizer
 from bridge.extract import RawPair, extract
 from bridge.privacy import PrivateTopics, private_reason
-from bridge.schema import groups, metadata, pairs
+from bridge.schema import add_missing_columns, groups, metadata, pairs
 from knowledge.articles import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, ArticleError, ArticleInput, slugify
 from knowledge.base import KnowledgeBase
 from knowledge.store import utcnow
@@ -30,13 +34,15 @@ logger = logging.getLogger(__name__)
 
 ACTOR = "bridge"
 MAX_ALTERNATIVES = 20
+NEIGHBOURS = 10  # grouped pairs compared with each new one, nearest question first
 
 
 @dataclass(frozen=True)
 class BridgeSettings:
     min_customers: int = 3  # k: distinct customers before a group is proposed
-    group_threshold: float = 0.7  # cosine to join a group
-    attach_threshold: float = 0.7  # cosine to an existing article's phrasing to attach to it
+    group_threshold: float = 0.7  # question cosine to join a group
+    attach_threshold: float = 0.7  # question cosine to an existing article's phrasing to attach to it
+    answer_threshold: float = 0.8  # answer cosine: the agents must have said the same thing
     regrow_factor: float = 2.0  # a rejected group returns when it has grown this much
 
 
@@ -86,16 +92,18 @@ class Bridge:
 
     def create_tables(self) -> None:
         metadata.create_all(self.engine)
+        for column in add_missing_columns(self.engine):
+            logger.info("bridge: added column %s", column)
 
     def run(self, progress: Optional[Callable[[Iterable[Any]], Iterable[Any]]] = None) -> RunSummary:
         """Read what is new, anonymize and group it, and (re)draft the groups it touched."""
         summary = RunSummary()
         raws = list(extract(self.engine))
-        index, group_of = self._index()
+        state = self._state()
         touched: set[int] = set()
         for raw in (progress(raws) if progress else raws):
             summary.read += 1
-            group_id = self._take(raw, index, group_of, summary)
+            group_id = self._take(raw, state, summary)
             if group_id is not None:
                 touched.add(group_id)
         for group_id in sorted(touched):
@@ -104,7 +112,7 @@ class Bridge:
 
     # -- one pair -------------------------------------------------------------------------
 
-    def _take(self, raw: RawPair, index: faiss.Index, group_of: dict[int, int], summary: RunSummary) -> Optional[int]:
+    def _take(self, raw: RawPair, state: "_GroupingState", summary: RunSummary) -> Optional[int]:
         reason = private_reason(self.topics, raw.resolution_kind, raw.question, raw.answer)
         if reason:
             summary.skipped_private += 1
@@ -122,26 +130,30 @@ class Bridge:
                        + ", ".join(question.residue + answer.residue))
             return None
         summary.anonymized += 1
-        vector = self.knowledge.encoder.encode([question.text])[0]
-        group_id = self._assign(raw, question, vector, index, group_of, summary)
-        pair_id = self._store(raw, question, answer, vector, group_id)
-        index.add_with_ids(vector.reshape(1, -1), np.array([pair_id], dtype=np.int64))
-        group_of[pair_id] = group_id
+        vector, answer_vector = self.knowledge.encoder.encode([question.text, answer.text])
+        group_id = self._assign(raw, question, vector, answer_vector, state, summary)
+        pair_id = self._store(raw, question, answer, vector, answer_vector, group_id)
+        state.add(pair_id, vector, answer_vector, group_id)
         return group_id
 
-    def _assign(self, raw: RawPair, question: Anonymized, vector: np.ndarray, index: faiss.Index,
-                group_of: dict[int, int], summary: RunSummary) -> int:
+    def _assign(self, raw: RawPair, question: Anonymized, vector: np.ndarray, answer_vector: np.ndarray,
+                state: "_GroupingState", summary: RunSummary) -> int:
         if raw.article_slug:  # a bot answer the customer found helpful: evidence for that article
             article = self.knowledge.store.get(raw.article_slug, public_only=False)
             if article is not None:
                 summary.attached += 1
                 return self._article_group(article.id, summary)
-        if index.ntotal:
-            scores, ids = index.search(vector.reshape(1, -1), 5)
+        if state.index.ntotal:
+            scores, ids = state.index.search(vector.reshape(1, -1), NEIGHBOURS)
             for score, pair_id in zip(scores[0], ids[0]):
-                if pair_id >= 0 and score >= self.settings.group_threshold:
+                if pair_id < 0 or score < self.settings.group_threshold:
+                    break
+                if float(state.answers[int(pair_id)] @ answer_vector) >= self.settings.answer_threshold:
                     summary.grouped += 1
-                    return group_of[int(pair_id)]
+                    return state.group_of[int(pair_id)]
+        # Against an existing article only the question is compared: an agent's short reply
+        # and the editor's full article say the same thing in very different lengths (the
+        # demo's delivery answer and a two-line agent reply: cosine 0.55).
         hits = self.knowledge.search(question.text, None, 1)
         if hits and hits[0].score >= self.settings.attach_threshold:
             summary.attached += 1
@@ -167,7 +179,8 @@ class Bridge:
                                       created_at=now, updated_at=now)
             ).inserted_primary_key[0]
 
-    def _store(self, raw: RawPair, question: Anonymized, answer: Anonymized, vector: np.ndarray, group_id: int) -> int:
+    def _store(self, raw: RawPair, question: Anonymized, answer: Anonymized, vector: np.ndarray,
+               answer_vector: np.ndarray, group_id: int) -> int:
         with self.engine.begin() as conn:
             return conn.execute(
                 insert(pairs).values(
@@ -175,7 +188,8 @@ class Bridge:
                     status="grouped", language=raw.language, question=question.text, answer=answer.text,
                     question_spans=[s.to_dict() for s in question.spans],
                     answer_spans=[s.to_dict() for s in answer.spans],
-                    vector=vector.astype(np.float32).tobytes(), group_id=group_id,
+                    vector=vector.astype(np.float32).tobytes(),
+                    answer_vector=answer_vector.astype(np.float32).tobytes(), group_id=group_id,
                     helpful=1 if raw.source == "bot" else 0, created_at=utcnow(),
                 )
             ).inserted_primary_key[0]
@@ -188,20 +202,29 @@ class Bridge:
                 status=status, skip_reason=reason[:80], language=raw.language, created_at=utcnow(),
             ))
 
-    def _index(self) -> tuple[faiss.Index, dict[int, int]]:
-        index = faiss.IndexIDMap2(faiss.IndexFlatIP(self.knowledge.encoder.dimension))
-        group_of: dict[int, int] = {}
+    def _state(self) -> "_GroupingState":
+        state = _GroupingState(self.knowledge.encoder.dimension)
         with self.engine.connect() as conn:
             rows = list(conn.execute(
-                select(pairs.c.id, pairs.c.vector, pairs.c.group_id)
+                select(pairs.c.id, pairs.c.vector, pairs.c.answer_vector, pairs.c.answer, pairs.c.group_id)
                 .join(groups, groups.c.id == pairs.c.group_id)
                 .where(pairs.c.vector.is_not(None), groups.c.status != "attached")
             ))
-        if rows:
-            vectors = np.vstack([np.frombuffer(r.vector, dtype=np.float32) for r in rows])
-            index.add_with_ids(vectors, np.array([r.id for r in rows], dtype=np.int64))
-            group_of = {r.id: r.group_id for r in rows}
-        return index, group_of
+        missing = [r for r in rows if r.answer_vector is None]  # pairs grouped before answers were compared
+        if missing:
+            filled = self.knowledge.encoder.encode([r.answer or "" for r in missing])
+            with self.engine.begin() as conn:
+                for row, answer_vector in zip(missing, filled):
+                    conn.execute(update(pairs).where(pairs.c.id == row.id).values(answer_vector=answer_vector.tobytes()))
+            backfilled = {r.id: v for r, v in zip(missing, filled)}
+        else:
+            backfilled = {}
+        for row in rows:
+            answer_vector = backfilled.get(row.id)
+            if answer_vector is None:
+                answer_vector = np.frombuffer(row.answer_vector, dtype=np.float32)
+            state.add(row.id, np.frombuffer(row.vector, dtype=np.float32), answer_vector, row.group_id)
+        return state
 
     # -- groups and drafts ------------------------------------------------------------------
 
@@ -232,8 +255,9 @@ class Bridge:
         vectors = np.vstack([m["vector"] for m in fitting])
         centroid = vectors.mean(axis=0)
         canonical = fitting[int(np.argmax(vectors @ centroid))]
-        helpful = [m for m in members if m["helpful"]]
-        best = (helpful or sorted(members, key=lambda m: m["id"]))[-1]
+        # Helpful-rated first, then the one with the fewest placeholders (a reply written
+        # for the public reads better than "we'll confirm to [E-MAIL]"), then the newest.
+        best = max(members, key=lambda m: (bool(m["helpful"]), -len(m["answer_spans"] or []), m["id"]))
         alternatives: list[str] = []
         for member in fitting:
             text = member["question"]
@@ -279,3 +303,17 @@ class Bridge:
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             return {s: int(n) for s, n in conn.execute(select(pairs.c.status, func.count()).group_by(pairs.c.status))}
+
+
+class _GroupingState:
+    """The grouped pairs of this run: question vectors in FAISS, answer vectors beside them."""
+
+    def __init__(self, dimension: int) -> None:
+        self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        self.group_of: dict[int, int] = {}
+        self.answers: dict[int, np.ndarray] = {}
+
+    def add(self, pair_id: int, vector: np.ndarray, answer_vector: np.ndarray, group_id: int) -> None:
+        self.index.add_with_ids(vector.reshape(1, -1).astype(np.float32), np.array([pair_id], dtype=np.int64))
+        self.group_of[pair_id] = group_id
+        self.answers[pair_id] = answer_vector

@@ -231,3 +231,57 @@ def test_a_draft_from_very_long_questions_can_be_approved_as_it_is(bridge, chats
     assert len(draft.question) <= 300
     review.approve(item.group_id, "erin", draft.question, draft.answer, [])
     assert bridge.knowledge.store.get(item.slug).status == "published"
+
+
+CHILD_QUESTIONS = ["Can I take my child along on the guided bike tour?", "Is my child allowed to come on the guided bike tour?",
+                   "Can my child join me on the guided bike tour?"]
+CHILD_ANSWER = "Children from 12 years can join if they ride their own bike and wear a helmet; younger ones ride in a trailer."
+
+
+def test_similar_questions_that_agents_answered_differently_become_separate_drafts(bridge, chats):
+    for (language, dog), child in zip(DOG_QUESTIONS[:3], CHILD_QUESTIONS):
+        resolved_chat(chats, dog, DOG_ANSWER, language)
+        resolved_chat(chats, child, CHILD_ANSWER)
+    assert bridge.run().drafts_created == 2
+    answers = {}
+    for item in Review(bridge.engine, bridge.knowledge).queue():
+        draft = bridge.knowledge.store.get(item.slug, public_only=False)
+        answers[draft.answer] = {draft.question, *bridge.knowledge.store.alternatives(draft.id)}
+    assert answers == {DOG_ANSWER: {q for _, q in DOG_QUESTIONS[:3]}, CHILD_ANSWER: set(CHILD_QUESTIONS)}
+
+
+def test_greetings_and_sign_offs_around_an_answer_neither_split_the_group_nor_reach_the_draft(bridge, chats):
+    wrapped = [f"Hi Jana, thanks for your message. {DOG_ANSWER} Best regards,\nAlex",
+               f"Hallo! {DOG_ANSWER} I hope this helps.", DOG_ANSWER]
+    for (language, question), answer in zip(DOG_QUESTIONS[:3], wrapped):
+        resolved_chat(chats, question, answer, language)
+    assert bridge.run().drafts_created == 1
+    (item,) = Review(bridge.engine, bridge.knowledge).queue()
+    assert bridge.knowledge.store.get(item.slug, public_only=False).answer == DOG_ANSWER
+
+
+def test_a_database_from_before_answer_comparison_gains_the_column_and_keeps_its_pairs(engine, demo_knowledge, chats,
+                                                                                    tmp_path_factory):
+    from sqlalchemy import MetaData, Table, inspect, select
+
+    from bridge import schema
+
+    old = MetaData()
+    for table in schema.metadata.sorted_tables:  # the tables as the previous release created them
+        table.to_metadata(old)
+    old.tables["bridge_pairs"]._columns.remove(old.tables["bridge_pairs"].c.answer_vector)
+    old.create_all(engine)
+    bridge = Bridge(engine, demo_knowledge, load_anonymizer(str(tmp_path_factory.getbasetemp() / "nlp")),
+                    PrivateTopics.load(DEFAULT_PRIVATE_TOPICS), BridgeSettings(min_customers=3))
+    for language, question in DOG_QUESTIONS[:2]:
+        resolved_chat(chats, question, DOG_ANSWER, language)
+    assert "answer_vector" not in {c["name"] for c in inspect(engine).get_columns("bridge_pairs")}
+    Table("bridge_pairs", MetaData(), autoload_with=engine)
+    bridge.create_tables()
+    assert "answer_vector" in {c["name"] for c in inspect(engine).get_columns("bridge_pairs")}
+    bridge.run()
+    language, question = DOG_QUESTIONS[2]
+    resolved_chat(chats, question, DOG_ANSWER, language)
+    assert bridge.run().drafts_created == 1
+    with engine.connect() as conn:
+        assert len(conn.execute(select(schema.pairs.c.id)).all()) == 3
