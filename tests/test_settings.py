@@ -80,6 +80,7 @@ def test_search_settings_are_read_from_the_environment():
         ("NAHBAR_AGENT_GRACE_SECONDS", "soon", "NAHBAR_AGENT_GRACE_SECONDS='soon' is not a float"),
         ("NAHBAR_PRIVATE_TOPICS", "/nonexistent/topics.yml", "NAHBAR_PRIVATE_TOPICS: cannot read"),
         ("NAHBAR_CANNED_REPLIES", "/nonexistent/canned.yml", "NAHBAR_CANNED_REPLIES: cannot read"),
+        ("NAHBAR_BRIDGE_ANSWER_THRESHOLD", "1", "NAHBAR_BRIDGE_ANSWER_THRESHOLD='1' must lie between 0"),
         ("NAHBAR_INDEX_KIND", "hnsw", "NAHBAR_INDEX_KIND='hnsw' must be one of: flat, ivf"),
         ("NAHBAR_INDEX_NPROBE", "0", "NAHBAR_INDEX_NPROBE='0' must lie between 1"),
         ("NAHBAR_ANSWER_CONFIDENCE", "1.5", "NAHBAR_ANSWER_CONFIDENCE='1.5' must lie between 0"),
