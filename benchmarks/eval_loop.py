@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
+from benchmarks.banking77_answers import ANSWERS  # noqa: E402
 from benchmarks.bench_anonymize import iban_de  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "banking77" / "train.csv"
@@ -102,12 +103,23 @@ def with_personal_data(question: str, person: dict[str, str], rng: random.Random
 
 
 def answer_for(intent: str, person: dict[str, str], rng: random.Random) -> tuple[str, list[str]]:
-    topic = intent.replace("_", " ")
-    text = (f"About {topic}: open the app, go to the help section for {topic} and follow the steps there; "
-            f"if it still does not work, our team checks it within one working day.")
-    if rng.random() < 0.2:
-        return f"Thanks {person['first']}! {text} We will confirm to {person['email']}.", [person["first"], person["email"]]
-    return text, []
+    """The intent's answer as an agent sends it: often wrapped in greetings, sometimes personal."""
+    text = ANSWERS[intent]
+    woven: list[str] = []
+    roll = rng.random()
+    if roll < 0.2:
+        text = f"{text} I have also sent a confirmation to {person['email']}."
+        woven.append(person["email"])
+    elif roll < 0.3:
+        text = f"{text} Your reference is order {person['order']}."
+        woven.append(person["order"])
+    style = rng.random()
+    if style < 0.3:
+        text = f"Hi {person['first']}, thanks for your message. {text} Best regards,\nAlex"
+        woven.append(person["first"])
+    elif style < 0.5:
+        text = f"Hello! {text} I hope this helps."
+    return text, woven
 
 
 def seed_chats(engine, stream: list[tuple[str, str]], rng: random.Random) -> tuple[dict[int, str], list[str]]:
@@ -196,19 +208,30 @@ def leaks(knowledge, injected: list[str]) -> dict[str, object]:
             "pattern_hits": pattern_hits[:10], "leaked": len(found) + len(pattern_hits)}
 
 
-def kb_accuracy(knowledge, article_intent: dict[int, str], heldout, threshold: float) -> dict[str, float]:
-    answered = correct_answered = correct_top1 = 0
+CONFIDENCE_SWEEP = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def kb_accuracy(knowledge, article_intent: dict[int, str], heldout, args, language: str = "en") -> dict[str, object]:
+    """Top-1 accuracy of search, and the bot's decision rule (cosine floor + vote confidence)
+    at the configured confidence and across a sweep, as deflection and precision."""
+    rows = []
     for question, intent in heldout:
-        hits = knowledge.search(question, None, 1)
+        hits = knowledge.search_vector(knowledge.encoder.encode([question]), language, 1) or \
+            knowledge.search(question, None, 1)
         top = hits[0] if hits else None
-        predicted = article_intent.get(top.article.id) if top else None
-        correct_top1 += predicted == intent
-        if top is not None and top.score >= threshold:
-            answered += 1
-            correct_answered += predicted == intent
-    n = len(heldout)
-    return {"questions": n, "top1_accuracy": round(correct_top1 / n, 4), "deflection": round(answered / n, 4),
-            "precision": round(correct_answered / max(1, answered), 4)}
+        rows.append((article_intent.get(top.article.id) == intent if top else False,
+                     top.score if top else 0.0, top.confidence if top else 0.0))
+    n = len(rows)
+
+    def operating_point(confidence: float) -> dict[str, float]:
+        answered = [ok for ok, score, conf in rows if score >= args.threshold and conf >= confidence]
+        return {"confidence": confidence, "deflection": round(len(answered) / n, 4),
+                "precision": round(sum(answered) / max(1, len(answered)), 4)}
+
+    chosen = operating_point(args.confidence)
+    return {"questions": n, "top1_accuracy": round(sum(ok for ok, _, _ in rows) / n, 4),
+            "deflection": chosen["deflection"], "precision": chosen["precision"],
+            "sweep": [operating_point(c) for c in CONFIDENCE_SWEEP]}
 
 
 def baselines(encoder, train, heldout) -> dict[str, float]:
@@ -258,7 +281,7 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
     topics_file.write_text("{}\n")  # the bank's private topics would go here; none, to measure everything
     bridge = Bridge(engine, knowledge, load_anonymizer(str(workdir / "nlp")), PrivateTopics.load(topics_file),
                     BridgeSettings(min_customers=args.k, group_threshold=args.group_threshold,
-                                   attach_threshold=args.group_threshold))
+                                   answer_threshold=args.answer_threshold))
     bridge.create_tables()
     start = time.perf_counter()
     summary = bridge.run()
@@ -279,9 +302,9 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
         "articles_published": knowledge.store.count("published"),
         "grouping": grouping_quality(engine, intents),
         "personal_data_in_published_articles": leaks(knowledge, injected),
-        "knowledge_search_on_heldout": kb_accuracy(knowledge, article_intent, heldout, args.threshold),
+        "knowledge_search_on_heldout": kb_accuracy(knowledge, article_intent, heldout, args),
     }
-    result["german_check"] = kb_accuracy(knowledge, article_intent, GERMAN_CHECK, args.threshold)
+    result["german_check"] = kb_accuracy(knowledge, article_intent, GERMAN_CHECK, args, language="de")
     return result, (workdir, engine, knowledge, article_intent)
 
 
@@ -296,7 +319,8 @@ async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, 
 
     settings = replace(Settings.from_env({}), data_dir=workdir, database_url=f"sqlite:///{workdir / 'eval.db'}",
                        rasa_model=ensure_model(Path(__file__).resolve().parent.parent / "models"),
-                       embedding_model=args.model, answer_threshold=args.threshold, bridge_interval_minutes=0)
+                       embedding_model=args.model, answer_threshold=args.threshold,
+                       answer_confidence=args.confidence, bridge_interval_minutes=0)
     parts = await build_parts(settings)
     quiet_rasa_logging()
     slug_to_id = {a.slug: a.id for a in parts.knowledge.store.list("published")}
@@ -325,11 +349,15 @@ def main() -> None:
     parser.add_argument("--bot-sample", type=int, default=300)
     parser.add_argument("--k", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=0.55, help="the bot's answer threshold")
-    parser.add_argument("--group-threshold", type=float, default=0.7, help="the bridge's grouping threshold")
+    parser.add_argument("--confidence", type=float, default=0.6, help="the bot's answer confidence (vote share)")
+    parser.add_argument("--group-threshold", type=float, default=0.4, help="the bridge's question threshold")
+    parser.add_argument("--answer-threshold", type=float, default=0.8,
+                        help="the bridge's answer threshold (-1: group by question alone)")
     parser.add_argument("--model", default="use-multilingual")
     parser.add_argument("--stream-limit", type=int, default=0, help="use only the first N stream questions (0: all)")
     parser.add_argument("--heldout-limit", type=int, default=0, help="evaluate only N held-out questions (0: all)")
     parser.add_argument("--data", type=Path, default=DATA, help="BANKING77 train.csv")
+    parser.add_argument("--only", choices=["ten", "all"], help="run one of the two knowledge-base sizes")
     parser.add_argument("--out", default="benchmarks/results/eval_loop.json")
     args = parser.parse_args()
     from knowledge.embeddings import load_encoder
@@ -339,9 +367,11 @@ def main() -> None:
     heldout = heldout[:args.heldout_limit] if args.heldout_limit else heldout
     timings: dict[str, float] = {}
     report: dict[str, object] = {"seed": args.seed, "stream": len(stream), "heldout": len(heldout), "k": args.k,
-                                 "threshold": args.threshold, "group_threshold": args.group_threshold, "model": args.model, "published_reference": PUBLISHED}
+                                 "threshold": args.threshold, "confidence": args.confidence, "group_threshold": args.group_threshold,
+                                 "answer_threshold": args.answer_threshold, "model": args.model, "published_reference": PUBLISHED}
     ten = per_intent(stream, 10)
-    for name, chats in (("10 examples per intent", ten), ("all stream data", stream)):
+    variants = {"ten": ("10 examples per intent", ten), "all": ("all stream data", stream)}
+    for name, chats in [v for key, v in variants.items() if args.only in (None, key)]:
         result, (workdir, _engine, _knowledge, article_intent) = run_loop(name, chats, heldout, args, timings)
         start = time.perf_counter()
         result["baselines_same_split"] = baselines(load_encoder(args.model), chats, heldout)
@@ -373,6 +403,8 @@ def print_result(name: str, result: dict) -> None:
           f"precision {bot['precision']:.1%}, accuracy {bot['accuracy']:.1%}, p50 {bot['p50_ms']} ms")
     print(f"  baselines: 1-NN {base['nearest_neighbour']:.1%}, logistic regression {base['logistic_regression']:.1%}")
     print(f"  German questions vs English articles: top-1 {result['german_check']['top1_accuracy']:.1%}")
+    print("  search + the bot's rule by confidence: " + ", ".join(
+        f"{p['confidence']}: {p['deflection']:.1%} at {p['precision']:.1%}" for p in kb["sweep"]))
 
 
 if __name__ == "__main__":

@@ -113,7 +113,7 @@ def _best_agent_answer(texts: list[str]) -> str:
     return answer_core((substantial or texts or [""])[-1])
 
 
-_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 _SALUTATION = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|liebe[rs]?|sehr geehrte[rs]?|guten (?:tag|morgen|abend)"
     r"|moin|servus)\b[^,.!?\n]{0,40}[,!.:]\s*", re.IGNORECASE)
@@ -136,7 +136,7 @@ def answer_core(text: str) -> str:
     text = _SALUTATION.sub("", text.strip(), count=1)
     kept: list[str] = []
     signed_off = False
-    for sentence in filter(None, _SENTENCES.split(text)):
+    for sentence in filter(None, SENTENCES.split(text)):
         short = len(sentence.split()) <= 8
         if short and _SIGN_OFF.match(sentence):
             signed_off = True  # the name lines after "Best regards," go too

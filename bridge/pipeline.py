@@ -14,16 +14,17 @@ already answers is attached to that article as evidence instead.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional
 
 import faiss
 import numpy as np
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from bridge.anonymize import Anonymized, Anonymizer
-from bridge.extract import RawPair, extract
+from bridge.extract import SENTENCES, RawPair, extract
 from bridge.privacy import PrivateTopics, private_reason
 from bridge.schema import add_missing_columns, groups, metadata, pairs
 from knowledge.articles import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, ArticleError, ArticleInput, slugify
@@ -33,14 +34,14 @@ from knowledge.store import utcnow
 logger = logging.getLogger(__name__)
 
 ACTOR = "bridge"
-MAX_ALTERNATIVES = 20
-NEIGHBOURS = 10  # grouped pairs compared with each new one, nearest question first
+MAX_ALTERNATIVES = 50  # more wordings find more customers; the editor still reads them all
+NEIGHBOURS = 50  # grouped pairs compared with each new one, nearest answer first
 
 
 @dataclass(frozen=True)
 class BridgeSettings:
     min_customers: int = 3  # k: distinct customers before a group is proposed
-    group_threshold: float = 0.7  # question cosine to join a group
+    group_threshold: float = 0.4  # question cosine to a member whose answer agrees, to join its group
     attach_threshold: float = 0.7  # question cosine to an existing article's phrasing to attach to it
     answer_threshold: float = 0.8  # answer cosine: the agents must have said the same thing
     regrow_factor: float = 2.0  # a rejected group returns when it has grown this much
@@ -56,6 +57,7 @@ class RunSummary:
     grouped: int = 0
     attached: int = 0
     groups_created: int = 0
+    groups_merged: int = 0
     drafts_created: int = 0
     drafts_updated: int = 0
     draft_slugs: list[str] = field(default_factory=list)
@@ -68,10 +70,44 @@ class RunSummary:
             f"skipped as uncertain  {self.skipped_uncertain}",
             f"skipped, no Q or A    {self.skipped_empty}",
             f"new groups            {self.groups_created}",
+            f"groups folded         {self.groups_merged}",
             f"added to an article   {self.attached}",
             f"new drafts            {self.drafts_created}",
             f"drafts updated        {self.drafts_updated}",
         ]
+
+
+_PLACEHOLDER = re.compile(r"\[[A-Z][A-Z-]*\]")
+
+
+def general_part(answer: str) -> str:
+    """The answer without its sentences about this customer ("I sent it to [E-MAIL]").
+
+    Used to compare answers: two agents who gave the same reply, one adding a line about
+    the customer's order, said the same thing.
+    """
+    general = [s for s in SENTENCES.split(answer) if s.strip() and not _PLACEHOLDER.search(s)]
+    return " ".join(general) or answer
+
+
+_CONTACT_CUE = re.compile(
+    r"\b(?:my name is|name's|i am|i'm|this is|ich bin|mein name ist|ich heiße|reach me|contact me|call me|text me"
+    r"|write to me|e-?mail me|erreichen sie mich|rufen sie mich|schreiben sie mir|my (?:iban|phone|number|e-?mail|address)"
+    r"|meine (?:iban|telefonnummer|handynummer|nummer|e-?mail|adresse)|order (?:number|no\.?)|bestellnummer"
+    r"|customer number|kundennummer)\b", re.IGNORECASE)
+
+
+def without_contact_lines(question: str) -> str:
+    """The question without the sentences that only introduce the customer or give contact data.
+
+    "Hi, my name is [NAME]." or "You can reach me at [E-MAIL]." say nothing about the
+    question but pull its vector towards every other question asked the same way, and
+    read badly as a public phrasing. A sentence goes only if it holds a placeholder, a
+    contact cue and little else; never the whole question.
+    """
+    kept = [s for s in SENTENCES.split(question) if s.strip() and not (
+        _PLACEHOLDER.search(s) and _CONTACT_CUE.search(s) and len(s.split()) <= 10 and "?" not in s)]
+    return " ".join(kept) or question
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -106,7 +142,7 @@ class Bridge:
             group_id = self._take(raw, state, summary)
             if group_id is not None:
                 touched.add(group_id)
-        for group_id in sorted(touched):
+        for group_id in sorted(touched - state.folded):
             self._refresh(group_id, summary)
         return summary
 
@@ -130,7 +166,8 @@ class Bridge:
                        + ", ".join(question.residue + answer.residue))
             return None
         summary.anonymized += 1
-        vector, answer_vector = self.knowledge.encoder.encode([question.text, answer.text])
+        vector, answer_vector = self.knowledge.encoder.encode([without_contact_lines(question.text),
+                                                               general_part(answer.text)])
         group_id = self._assign(raw, question, vector, answer_vector, state, summary)
         pair_id = self._store(raw, question, answer, vector, answer_vector, group_id)
         state.add(pair_id, vector, answer_vector, group_id)
@@ -143,14 +180,18 @@ class Bridge:
             if article is not None:
                 summary.attached += 1
                 return self._article_group(article.id, summary)
-        if state.index.ntotal:
-            scores, ids = state.index.search(vector.reshape(1, -1), NEIGHBOURS)
-            for score, pair_id in zip(scores[0], ids[0]):
-                if pair_id < 0 or score < self.settings.group_threshold:
-                    break
-                if float(state.answers[int(pair_id)] @ answer_vector) >= self.settings.answer_threshold:
-                    summary.grouped += 1
-                    return state.group_of[int(pair_id)]
+        # Nearest answers first: a question is often closer in wording to a different
+        # intent than to its own, but the agents' answers tell them apart. The question
+        # must still be close enough, so a generic reply ("please call us") does not
+        # gather unrelated questions.
+        joined: list[int] = []
+        for pair_id in state.agreeing(answer_vector, self.settings.answer_threshold):
+            group_id = state.group_of[pair_id]
+            if group_id not in joined and float(state.questions[pair_id] @ vector) >= self.settings.group_threshold:
+                joined.append(group_id)
+        if joined:
+            summary.grouped += 1
+            return self._merge(joined, state, summary) if len(joined) > 1 else joined[0]
         # Against an existing article only the question is compared: an agent's short reply
         # and the editor's full article say the same thing in very different lengths (the
         # demo's delivery answer and a two-line agent reply: cosine 0.55).
@@ -160,6 +201,24 @@ class Bridge:
             return self._article_group(hits[0].article.id, summary)
         summary.groups_created += 1
         return self._new_group("collecting", None)
+
+    def _merge(self, group_ids: list[int], state: "_GroupingState", summary: RunSummary) -> int:
+        """One pair bridges groups that agree in answer: fold the young ones into the first.
+
+        Greedy grouping depends on arrival order: two wordings of one question that are
+        not close to each other start two groups before a third wording links them. Only
+        groups still collecting are folded (they have no draft and no editor decision yet).
+        """
+        target = group_ids[0]
+        with self.engine.begin() as conn:
+            collecting = set(conn.execute(
+                select(groups.c.id).where(groups.c.id.in_(group_ids[1:]), groups.c.status == "collecting")).scalars())
+            if collecting:
+                conn.execute(update(pairs).where(pairs.c.group_id.in_(collecting)).values(group_id=target))
+                conn.execute(delete(groups).where(groups.c.id.in_(collecting)))
+        state.fold(collecting, target)
+        summary.groups_merged += len(collecting)
+        return target
 
     def _article_group(self, article_id: int, summary: RunSummary) -> int:
         with self.engine.connect() as conn:
@@ -252,15 +311,17 @@ class Bridge:
         # Article questions and phrasings have a length limit; longer customer messages
         # still count as evidence but cannot stand as a question.
         fitting = [m for m in members if len(m["question"]) <= MAX_QUESTION_CHARS] or members
-        vectors = np.vstack([m["vector"] for m in fitting])
+        # The canonical question is one a customer wrote without introducing themselves.
+        plain = [m for m in fitting if without_contact_lines(m["question"]) == m["question"]] or fitting
+        vectors = np.vstack([m["vector"] for m in plain])
         centroid = vectors.mean(axis=0)
-        canonical = fitting[int(np.argmax(vectors @ centroid))]
+        canonical = plain[int(np.argmax(vectors @ centroid))]
         # Helpful-rated first, then the one with the fewest placeholders (a reply written
         # for the public reads better than "we'll confirm to [E-MAIL]"), then the newest.
         best = max(members, key=lambda m: (bool(m["helpful"]), -len(m["answer_spans"] or []), m["id"]))
         alternatives: list[str] = []
         for member in fitting:
-            text = member["question"]
+            text = without_contact_lines(member["question"])
             if member is not canonical and text not in alternatives and text != canonical["question"]:
                 alternatives.append(text)
         slug = group["draft_slug"] or self._free_slug(canonical["question"], group_id)
@@ -306,14 +367,29 @@ class Bridge:
 
 
 class _GroupingState:
-    """The grouped pairs of this run: question vectors in FAISS, answer vectors beside them."""
+    """The grouped pairs of this run: answer vectors in FAISS, question vectors beside them."""
 
     def __init__(self, dimension: int) -> None:
-        self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        self.answer_index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
         self.group_of: dict[int, int] = {}
-        self.answers: dict[int, np.ndarray] = {}
+        self.questions: dict[int, np.ndarray] = {}
+        self.folded: set[int] = set()
 
     def add(self, pair_id: int, vector: np.ndarray, answer_vector: np.ndarray, group_id: int) -> None:
-        self.index.add_with_ids(vector.reshape(1, -1).astype(np.float32), np.array([pair_id], dtype=np.int64))
+        self.answer_index.add_with_ids(answer_vector.reshape(1, -1).astype(np.float32),
+                                       np.array([pair_id], dtype=np.int64))
         self.group_of[pair_id] = group_id
-        self.answers[pair_id] = answer_vector
+        self.questions[pair_id] = vector
+
+    def agreeing(self, answer_vector: np.ndarray, threshold: float) -> list[int]:
+        """Grouped pairs whose answers are at least `threshold` alike, most alike first."""
+        if not self.answer_index.ntotal:
+            return []
+        scores, ids = self.answer_index.search(answer_vector.reshape(1, -1).astype(np.float32), NEIGHBOURS)
+        return [int(i) for score, i in zip(scores[0], ids[0]) if i >= 0 and score >= threshold]
+
+    def fold(self, group_ids: set[int], target: int) -> None:
+        self.folded |= group_ids
+        for pair_id, group_id in self.group_of.items():
+            if group_id in group_ids:
+                self.group_of[pair_id] = target

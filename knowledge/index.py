@@ -82,7 +82,7 @@ class VectorIndex:
             nlist = int(min(65536, max(64, 4 * np.sqrt(len(ids))), max(1, len(ids) // 39)))
             quantizer = faiss.IndexFlatIP(index.dimension)
             ivf = faiss.IndexIVFFlat(quantizer, index.dimension, nlist, faiss.METRIC_INNER_PRODUCT)
-            sample = vectors[np.random.default_rng(0).permutation(len(vectors))[: nlist * 64]]
+            sample = vectors[np.random.default_rng(0).permutation(len(vectors))[: nlist * 40]]
             ivf.train(sample)
             index._index = ivf
             index.kind = "ivf"

@@ -55,7 +55,6 @@ def open_bridge(settings: Settings, engine: Engine, knowledge: KnowledgeBase) ->
         load_anonymizer(str(settings.data_dir / "nlp")),
         PrivateTopics.load(settings.private_topics_path),
         BridgeSettings(min_customers=settings.bridge_min_customers, group_threshold=settings.bridge_group_threshold,
-                       attach_threshold=settings.bridge_group_threshold,
                        answer_threshold=settings.bridge_answer_threshold),
     )
     bridge.create_tables()

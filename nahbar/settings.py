@@ -56,7 +56,7 @@ class Settings:
     metrics_token: Optional[str] = None
     canned_replies: Optional[Path] = None
     bridge_min_customers: int = 3
-    bridge_group_threshold: float = 0.7
+    bridge_group_threshold: float = 0.4
     bridge_answer_threshold: float = 0.8
     bridge_interval_minutes: float = 60.0
     private_topics: Optional[Path] = None
@@ -176,7 +176,7 @@ class Settings:
             metrics_token=env.get("NAHBAR_METRICS_TOKEN", "").strip() or None,
             canned_replies=canned_path,
             bridge_min_customers=int(number("NAHBAR_BRIDGE_MIN_CUSTOMERS", cls.bridge_min_customers, int, 2, 1000)),
-            bridge_group_threshold=number("NAHBAR_BRIDGE_GROUP_THRESHOLD", cls.bridge_group_threshold, float, 0.3, 0.99),
+            bridge_group_threshold=number("NAHBAR_BRIDGE_GROUP_THRESHOLD", cls.bridge_group_threshold, float, 0.0, 0.99),
             bridge_answer_threshold=number("NAHBAR_BRIDGE_ANSWER_THRESHOLD", cls.bridge_answer_threshold, float, 0.0, 0.99),
             bridge_interval_minutes=number("NAHBAR_BRIDGE_INTERVAL_MINUTES", cls.bridge_interval_minutes, float, 0.0, 10080.0),
             private_topics=topics_path,

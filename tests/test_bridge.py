@@ -250,9 +250,11 @@ def test_similar_questions_that_agents_answered_differently_become_separate_draf
     assert answers == {DOG_ANSWER: {q for _, q in DOG_QUESTIONS[:3]}, CHILD_ANSWER: set(CHILD_QUESTIONS)}
 
 
-def test_greetings_and_sign_offs_around_an_answer_neither_split_the_group_nor_reach_the_draft(bridge, chats):
+def test_greetings_sign_offs_and_personal_lines_around_an_answer_neither_split_the_group_nor_reach_the_draft(
+        bridge, chats):
     wrapped = [f"Hi Jana, thanks for your message. {DOG_ANSWER} Best regards,\nAlex",
-               f"Hallo! {DOG_ANSWER} I hope this helps.", DOG_ANSWER]
+               f"Hallo! {DOG_ANSWER} I have sent the tour details to jana.becker@example.org. I hope this helps.",
+               DOG_ANSWER]
     for (language, question), answer in zip(DOG_QUESTIONS[:3], wrapped):
         resolved_chat(chats, question, answer, language)
     assert bridge.run().drafts_created == 1
@@ -285,3 +287,42 @@ def test_a_database_from_before_answer_comparison_gains_the_column_and_keeps_its
     assert bridge.run().drafts_created == 1
     with engine.connect() as conn:
         assert len(conn.execute(select(schema.pairs.c.id)).all()) == 3
+
+
+@pytest.mark.parametrize("reply,core", [
+    ("Hi Jana, thanks for your message. Cards arrive within 7 days. Best regards,\nAlex", "Cards arrive within 7 days."),
+    ("Hallo Frau Meier, Ihre Karte kommt in 7 Tagen. Viele Grüße\nAlex Schmidt\nVelora Support", "Ihre Karte kommt in 7 Tagen."),
+    ("Best way is the app: open settings and tap export.", "Best way is the app: open settings and tap export."),
+    ("Thanks!", "Thanks!"),  # never everything
+])
+def test_the_answer_core_drops_only_pleasantries(reply, core):
+    from bridge.extract import answer_core
+
+    assert answer_core(reply) == core
+
+
+def test_a_wording_that_links_two_young_groups_with_the_same_answer_folds_them_into_one(bridge, chats):
+    strict = Bridge(bridge.engine, bridge.knowledge, bridge.anonymizer, bridge.topics,
+                    BridgeSettings(min_customers=3, group_threshold=0.78))
+    resolved_chat(chats, "Can I take my dog along on the guided bike tour?", DOG_ANSWER)
+    resolved_chat(chats, "Are pets permitted during the cycling excursion?", DOG_ANSWER)  # cosine 0.74 to the first
+    first = strict.run()
+    assert (first.groups_created, first.groups_merged) == (2, 0)
+    resolved_chat(chats, "Can I bring my pet dog on the guided cycling tour?", DOG_ANSWER)  # close to both
+    second = strict.run()
+    assert (second.groups_merged, second.drafts_created) == (1, 1)
+    (item,) = Review(bridge.engine, bridge.knowledge).queue()
+    assert (item.customers, item.evidence) == (3, 3)
+
+
+def test_introductions_and_contact_lines_are_left_out_of_the_published_wordings(bridge, chats):
+    resolved_chat(chats, "Hi, my name is Jana Becker. Can I take my dog along on the guided bike tour?", DOG_ANSWER)
+    resolved_chat(chats, "Is my dog allowed to come on the guided bike tour? You can reach me at jana@example.org.",
+                  DOG_ANSWER)
+    resolved_chat(chats, "Can my dog join me on the guided bike tour?", DOG_ANSWER)
+    bridge.run()
+    (item,) = Review(bridge.engine, bridge.knowledge).queue()
+    draft = bridge.knowledge.store.get(item.slug, public_only=False)
+    assert draft.question == "Can my dog join me on the guided bike tour?"
+    assert set(bridge.knowledge.store.alternatives(draft.id)) == {
+        "Can I take my dog along on the guided bike tour?", "Is my dog allowed to come on the guided bike tour?"}
