@@ -349,7 +349,7 @@ def main() -> None:
     parser.add_argument("--bot-sample", type=int, default=300)
     parser.add_argument("--k", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=0.55, help="the bot's answer threshold")
-    parser.add_argument("--confidence", type=float, default=0.6, help="the bot's answer confidence (vote share)")
+    parser.add_argument("--confidence", type=float, default=0.7, help="the bot's answer confidence (vote share)")
     parser.add_argument("--group-threshold", type=float, default=0.4, help="the bridge's question threshold")
     parser.add_argument("--answer-threshold", type=float, default=0.8,
                         help="the bridge's answer threshold (-1: group by question alone)")

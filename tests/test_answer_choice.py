@@ -2,8 +2,9 @@
 
 from actions.knowledge_answer import find_answer
 from knowledge.articles import ArticleInput
+from nahbar.settings import Settings
 
-THRESHOLD, CONFIDENCE = 0.55, 0.6
+THRESHOLD, CONFIDENCE = Settings.answer_threshold, Settings.answer_confidence
 
 
 def test_a_clear_question_is_answered_in_the_customers_language(demo_knowledge):

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Every figure in the README's "Measured" and "Evaluation" sections, with fixed seeds.
+# Creates the venv if needed, trains the bot's model if needed, then runs each benchmark
+# one after the other (they would distort each other's timings if run together) and keeps
+# their output under benchmarks/results/ (not versioned). About 45 minutes on 2 cores,
+# most of it the 1M-phrasing search run and the BANKING77 loop.
+#
+#   bash benchmarks/run_all.sh            # everything
+#   SIZES=1000,10000 bash benchmarks/run_all.sh   # a quicker search benchmark
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/bootstrap.sh
+PY="${NAHBAR_VENV:-$ROOT/.venv}/bin/python"
+OUT="$ROOT/benchmarks/results"
+mkdir -p "$OUT"
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs) × $(nproc) cores"
+  echo "memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
+  echo "python: $("$PY" --version)"
+} | tee "$OUT/machine.txt"
+"$PY" -m nahbar.cli train >/dev/null
+run() {
+  local name="$1"; shift
+  echo; echo "== $name: $*"
+  "$PY" "$@" 2>&1 | grep -v -e 'Warning' -e 'warn(' -e '^  from ' | tee "$OUT/$name.txt"
+}
+run anonymize benchmarks/bench_anonymize.py --seed 7
+run search benchmarks/bench_search.py --sizes "${SIZES:-1000,10000,100000,1000000}"
+run bridge benchmarks/bench_bridge.py --chats 2000 --seed 13
+run widget benchmarks/bench_widget.py
+run eval_loop benchmarks/eval_loop.py --seed 13 --out "$OUT/eval_loop.json"
+echo; echo "results in $OUT"
