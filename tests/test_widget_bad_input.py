@@ -120,7 +120,7 @@ async def test_a_crashing_action_gets_an_apology_and_the_chat_goes_on(server, wi
     def broken_search(*args, **kwargs):
         raise RuntimeError("index exploded")
 
-    monkeypatch.setattr(server.parts.knowledge, "search", broken_search)
+    monkeypatch.setattr(server.parts.knowledge, "search_vector", broken_search)
     (reply,) = await widget.ask("How long does delivery take?")
     assert reply["text"].startswith("Sorry, something went wrong on my side. Your message is saved")
     assert stored_messages(server, widget.token)[0] == ("customer", "How long does delivery take?")
