@@ -14,6 +14,7 @@ with the real data's structure. Queries are 200 other BANKING77 texts, encoded f
 Also reports recall@5 of the approximate index against exact search, index size and build time.
 
     .venv/bin/python benchmarks/bench_search.py [--sizes 1000,10000,100000,1000000] [--nprobe 16]
+"""
 
 from __future__ import annotations
 

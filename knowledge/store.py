@@ -59,9 +59,11 @@ class ArticleStore:
         ids = list(ids)
         if not ids:
             return {}
-        query = select(articles).where(and_(articles.c.id.in_(ids), articles.c.status == "published"))
+        # Status is checked here, not in SQL: given both conditions SQLite's planner chose the
+        # status index and walked every published article (3 ms per search at 25k articles).
         with self.engine.connect() as conn:
-            return {row.id: _article(row) for row in conn.execute(query)}
+            rows = conn.execute(select(articles).where(articles.c.id.in_(ids)))
+            return {row.id: _article(row) for row in rows if row.status == "published"}
 
     def list(self, status: Optional[str] = "published", language: Optional[str] = None) -> list[Article]:
         query = select(articles).order_by(articles.c.topic, articles.c.language, articles.c.question)
