@@ -270,18 +270,14 @@ class Bridge:
                 .where(pairs.c.vector.is_not(None), groups.c.status != "attached")
             ))
         missing = [r for r in rows if r.answer_vector is None]  # pairs grouped before answers were compared
-        if missing:
-            filled = self.knowledge.encoder.encode([r.answer or "" for r in missing])
+        filled = dict(zip((r.id for r in missing),
+                          self.knowledge.encoder.encode([general_part(r.answer or "") for r in missing])))
+        if filled:
             with self.engine.begin() as conn:
-                for row, answer_vector in zip(missing, filled):
-                    conn.execute(update(pairs).where(pairs.c.id == row.id).values(answer_vector=answer_vector.tobytes()))
-            backfilled = {r.id: v for r, v in zip(missing, filled)}
-        else:
-            backfilled = {}
+                for pair_id, answer_vector in filled.items():
+                    conn.execute(update(pairs).where(pairs.c.id == pair_id).values(answer_vector=answer_vector.tobytes()))
         for row in rows:
-            answer_vector = backfilled.get(row.id)
-            if answer_vector is None:
-                answer_vector = np.frombuffer(row.answer_vector, dtype=np.float32)
+            answer_vector = filled[row.id] if row.id in filled else np.frombuffer(row.answer_vector, dtype=np.float32)
             state.add(row.id, np.frombuffer(row.vector, dtype=np.float32), answer_vector, row.group_id)
         return state
 
