@@ -2,16 +2,19 @@
 
 Customers ask the stream questions one by one, each a different synthetic customer whose
 name, e-mail, IBAN, phone or order number is sometimes woven into the text; an agent
-resolves each chat with the answer for its intent (some answers mention the customer's
-data); the bridge runs; a simulated editor checks every flag and approves every draft.
+resolves each chat with the hand-written answer for its intent (benchmarks/banking77_answers.py),
+half of them wrapped in a greeting and sign-off, 30 % with a line naming the customer's
+e-mail or order; the bridge runs; a simulated editor checks every flag and approves every draft.
 Then the held-out questions go to knowledge search and, for a sample, to the bot through
 the real conversation service (Rasa model, actions, database). Prints a table and saves
 everything as JSON.
 
     .venv/bin/python benchmarks/eval_loop.py [--seed 13] [--heldout-share 0.3] [--bot-sample 300]
+        [--confidence 0.7] [--group-threshold 0.4] [--answer-threshold 0.8] [--only ten|all]
 
 Figures: deflection (held-out questions answered from the knowledge base), precision of
-those answers (the article's intent equals the question's), accuracy, grouping purity and
+those answers (the article's intent equals the question's), the same for every confidence
+level of a sweep (the trade-off an operator picks with NAHBAR_ANSWER_CONFIDENCE), accuracy, grouping purity and
 adjusted Rand index against the intents, personal data found in published articles
 (checked by searching every injected value and e-mail/IBAN/long-number patterns in every
 published question, answer and phrasing), and time per stage. Baselines on the same split
@@ -202,7 +205,9 @@ def leaks(knowledge, injected: list[str]) -> dict[str, object]:
     for article in knowledge.store.list("published"):
         texts += [article.question, article.answer, *knowledge.store.alternatives(article.id)]
     values = sorted({v for v in injected if v})
-    found = sorted({v for v in values for t in texts if v in t})
+    # As plain substrings, the strict way: a first name inside a longer word counts too.
+    published = "\n".join(texts)
+    found = sorted(v for v in values if v in published)
     pattern_hits = [t for t in texts for p in patterns if p.search(t)]
     return {"published_texts_checked": len(texts), "injected_values": len(values), "injected_values_found": found,
             "pattern_hits": pattern_hits[:10], "leaked": len(found) + len(pattern_hits)}
