@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from bridge.schema import audit, groups, pairs
@@ -44,15 +44,16 @@ class Review:
         """Drafts waiting for a decision, most evidence first."""
         with self.engine.connect() as conn:
             rows = list(conn.execute(select(groups).where(groups.c.status == "draft")))
-            evidence = {
-                row.id: conn.execute(select(pairs.c.id).where(pairs.c.group_id == row.id)).scalars().all()
-                for row in rows
-            }
+            evidence = dict(conn.execute(
+                select(pairs.c.group_id, func.count()).where(pairs.c.group_id.in_([r.id for r in rows]))
+                .group_by(pairs.c.group_id)
+            ).all()) if rows else {}
+        drafts = self.knowledge.store.get_by_slugs(r.draft_slug for r in rows if r.draft_slug)
         items = []
         for row in rows:
-            article = self.knowledge.store.get(row.draft_slug, public_only=False) if row.draft_slug else None
+            article = drafts.get(row.draft_slug)
             items.append(QueueItem(
-                row.id, row.status, row.customers, len(evidence[row.id]), article.question if article else "",
+                row.id, row.status, row.customers, evidence.get(row.id, 0), article.question if article else "",
                 article.language if article else None, row.draft_slug,
                 sum(1 for f in row.flags or [] if not f.get("resolved")),
             ))
