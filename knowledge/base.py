@@ -72,7 +72,7 @@ class KnowledgeBase:
         self.index_kind = index_kind
         self.nprobe = nprobe
         self._lock = threading.RLock()
-        self._index = VectorIndex(encoder.dimension, encoder.name, index_kind, nprobe)
+        self._index = VectorIndex(encoder.dimension, encoder.name, nprobe)
         self._phrasings: dict[int, Phrasing] = {}
 
     # -- lifecycle -------------------------------------------------------------------

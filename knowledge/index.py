@@ -66,9 +66,8 @@ class VectorIndex:
       Rows added later join the trained partitions; a rebuild retrains them.
     """
 
-    def __init__(self, dimension: int, model: str, kind: str = "flat", nprobe: int = 16) -> None:
-        if kind not in INDEX_KINDS:
-            raise ValueError(f"unknown index kind {kind!r}; expected one of {', '.join(INDEX_KINDS)}")
+    def __init__(self, dimension: int, model: str, nprobe: int = 16) -> None:
+        """An empty index; empty is always flat (`build` chooses the layout for real rows)."""
         self.dimension = dimension
         self.model = model
         self.kind = "flat"
@@ -80,7 +79,9 @@ class VectorIndex:
     def build(cls, ids: Sequence[int], vectors: np.ndarray, model: str, kind: str = "flat",
               nprobe: int = 16) -> "VectorIndex":
         """A new index over these rows, trained first when the layout needs it."""
-        index = cls(vectors.shape[1], model, kind, nprobe)
+        if kind not in INDEX_KINDS:
+            raise ValueError(f"unknown index kind {kind!r}; expected one of {', '.join(INDEX_KINDS)}")
+        index = cls(vectors.shape[1], model, nprobe)
         if layout_for(kind, len(ids)) == "ivf":
             vectors = np.ascontiguousarray(vectors, dtype=np.float32)
             # About 4·√n partitions, each trained on at least 39 vectors (FAISS's own minimum).
@@ -158,7 +159,9 @@ class VectorIndex:
             raw = np.frombuffer(path.read_bytes(), dtype=np.uint8)
             loaded = faiss.deserialize_index(raw)
             kind = str(meta.get("kind", "flat"))
-            index = cls(int(meta["dimension"]), str(meta["model"]), kind, nprobe)
+            if kind not in INDEX_KINDS:
+                return None
+            index = cls(int(meta["dimension"]), str(meta["model"]), nprobe)
         except (OSError, ValueError, KeyError, RuntimeError):
             return None
         index._index = loaded
