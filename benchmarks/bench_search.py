@@ -37,6 +37,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from knowledge.base import KnowledgeBase  # noqa: E402
 from knowledge.embeddings import load_encoder  # noqa: E402
+from knowledge.index import layout_for  # noqa: E402
 from knowledge.schema import article_versions, articles, phrasings  # noqa: E402
 from knowledge.store import ArticleStore, utcnow  # noqa: E402
 from nahbar.database import make_engine  # noqa: E402
@@ -145,7 +146,11 @@ def main() -> None:
             store.create_tables()
             fill(store, questions)
             exact_top: list = []
+            measured: set[str] = set()
             for kind in args.kinds.split(","):
+                if layout_for(kind, size) in measured:
+                    continue  # "ivf" below IVF_MIN_VECTORS is the exact index measured already
+                measured.add(layout_for(kind, size))
                 kb = KnowledgeBase(store, PrecomputedEncoder(encoder, questions, vectors), Path(tmp) / f"{kind}.faiss",
                                    kind, args.nprobe)
                 start = time.perf_counter()

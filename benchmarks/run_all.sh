@@ -22,10 +22,11 @@ mkdir -p "$OUT"
   echo "python: $("$PY" --version)"
 } | tee "$OUT/machine.txt"
 "$PY" -m nahbar.cli train >/dev/null
-run() {
+run() {  # stops at the first benchmark that fails; its whole output is in results/NAME.log
   local name="$1"; shift
   echo; echo "== $name: $*"
-  "$PY" "$@" 2>&1 | grep -v -e 'Warning' -e 'warn(' -e '^  from ' | tee "$OUT/$name.txt"
+  "$PY" "$@" > "$OUT/$name.log" 2>&1 || { tail -20 "$OUT/$name.log"; exit 1; }
+  grep -v -e 'Warning' -e 'Task was destroyed' -e '^task: <Task' "$OUT/$name.log" | tee "$OUT/$name.txt" || true
 }
 run anonymize benchmarks/bench_anonymize.py --seed 7
 run search benchmarks/bench_search.py --sizes "${SIZES:-1000,10000,100000,1000000}"
