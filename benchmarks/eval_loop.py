@@ -219,22 +219,22 @@ CONFIDENCE_SWEEP = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 def kb_accuracy(knowledge, article_intent: dict[int, str], heldout, args, language: str = "en") -> dict[str, object]:
     """Top-1 accuracy of search, and the bot's decision rule (cosine floor + vote confidence)
     at the configured confidence and across a sweep, as deflection and precision."""
+    from actions.knowledge_answer import choose_answer
+
     rows = []
     for question, intent in heldout:
-        hits = knowledge.search_vector(knowledge.encoder.encode([question]), language, 1) or \
-            knowledge.search(question, None, 1)
-        top = hits[0] if hits else None
-        rows.append((article_intent.get(top.article.id) == intent if top else False,
-                     top.score if top else 0.0, top.confidence if top else 0.0))
+        vector = knowledge.encoder.encode([question])  # once, as the bot's action does
+        hits = knowledge.search_vector(vector, language, 1) or knowledge.search_vector(vector, None, 1)
+        rows.append((hits[0] if hits else None, bool(hits) and article_intent.get(hits[0].article.id) == intent))
     n = len(rows)
 
     def operating_point(confidence: float) -> dict[str, float]:
-        answered = [ok for ok, score, conf in rows if score >= args.threshold and conf >= confidence]
+        answered = [ok for top, ok in rows if top and choose_answer([top], args.threshold, confidence)]
         return {"confidence": confidence, "deflection": round(len(answered) / n, 4),
                 "precision": round(sum(answered) / max(1, len(answered)), 4)}
 
     chosen = operating_point(args.confidence)
-    return {"questions": n, "top1_accuracy": round(sum(ok for ok, _, _ in rows) / n, 4),
+    return {"questions": n, "top1_accuracy": round(sum(ok for _, ok in rows) / n, 4),
             "deflection": chosen["deflection"], "precision": chosen["precision"],
             "sweep": [operating_point(c) for c in CONFIDENCE_SWEEP]}
 
