@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Optional
 
 import faiss
 import numpy as np
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from bridge.anonymize import Anonymized, Anonymizer
@@ -136,19 +136,21 @@ class Bridge:
         summary = RunSummary()
         raws = list(extract(self.engine))
         state = self._state()
-        touched: set[int] = set()
+        taken: list[int] = []
         for raw in (progress(raws) if progress else raws):
             summary.read += 1
-            group_id = self._take(raw, state, summary)
-            if group_id is not None:
-                touched.add(group_id)
-        for group_id in sorted(touched - state.folded):
+            pair_id = self._take(raw, state, summary)
+            if pair_id is not None:
+                taken.append(pair_id)
+        # The groups the new pairs ended up in, after every fold of this run.
+        for group_id in sorted({state.group_of[pair_id] for pair_id in taken}):
             self._refresh(group_id, summary)
         return summary
 
     # -- one pair -------------------------------------------------------------------------
 
     def _take(self, raw: RawPair, state: "_GroupingState", summary: RunSummary) -> Optional[int]:
+        """The id of the stored pair, or None when it was skipped."""
         reason = private_reason(self.topics, raw.resolution_kind, raw.question, raw.answer)
         if reason:
             summary.skipped_private += 1
@@ -171,7 +173,7 @@ class Bridge:
         group_id = self._assign(raw, question, vector, answer_vector, state, summary)
         pair_id = self._store(raw, question, answer, vector, answer_vector, group_id)
         state.add(pair_id, vector, answer_vector, group_id)
-        return group_id
+        return pair_id
 
     def _assign(self, raw: RawPair, question: Anonymized, vector: np.ndarray, answer_vector: np.ndarray,
                 state: "_GroupingState", summary: RunSummary) -> int:
@@ -208,6 +210,8 @@ class Bridge:
         Greedy grouping depends on arrival order: two wordings of one question that are
         not close to each other start two groups before a third wording links them. Only
         groups still collecting are folded (they have no draft and no editor decision yet).
+        A folded group stays as a row marked "folded": deleting it let SQLite hand its id
+        to the next new group, which the run then took for the folded one.
         """
         target = group_ids[0]
         with self.engine.begin() as conn:
@@ -215,7 +219,8 @@ class Bridge:
                 select(groups.c.id).where(groups.c.id.in_(group_ids[1:]), groups.c.status == "collecting")).scalars())
             if collecting:
                 conn.execute(update(pairs).where(pairs.c.group_id.in_(collecting)).values(group_id=target))
-                conn.execute(delete(groups).where(groups.c.id.in_(collecting)))
+                conn.execute(update(groups).where(groups.c.id.in_(collecting))
+                             .values(status="folded", updated_at=utcnow()))
         state.fold(collecting, target)
         summary.groups_merged += len(collecting)
         return target
@@ -369,7 +374,6 @@ class _GroupingState:
         self.answer_index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
         self.group_of: dict[int, int] = {}
         self.questions: dict[int, np.ndarray] = {}
-        self.folded: set[int] = set()
 
     def add(self, pair_id: int, vector: np.ndarray, answer_vector: np.ndarray, group_id: int) -> None:
         self.answer_index.add_with_ids(answer_vector.reshape(1, -1).astype(np.float32),
@@ -385,7 +389,6 @@ class _GroupingState:
         return [int(i) for score, i in zip(scores[0], ids[0]) if i >= 0 and score >= threshold]
 
     def fold(self, group_ids: set[int], target: int) -> None:
-        self.folded |= group_ids
         for pair_id, group_id in self.group_of.items():
             if group_id in group_ids:
                 self.group_of[pair_id] = target

@@ -40,7 +40,8 @@ groups = Table(
     "bridge_groups",
     metadata,
     Column("id", Integer, primary_key=True),
-    # collecting → draft → approved | rejected | merged; attached: an existing article answers it.
+    # collecting → draft → approved | rejected | merged; attached: an existing article answers it;
+    # folded: its pairs moved to another group (the row stays so its id is never reused).
     Column("status", String(12), nullable=False),
     Column("article_id", Integer, nullable=True),  # the published or merged-into article
     Column("draft_slug", String(120), nullable=True),

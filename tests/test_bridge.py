@@ -328,3 +328,24 @@ def test_introductions_and_contact_lines_are_left_out_of_the_published_wordings(
     assert draft.question == "Can my dog join me on the guided bike tour?"
     assert set(bridge.knowledge.store.alternatives(draft.id)) == {
         "Can I take my dog along on the guided bike tour?", "Is my dog allowed to come on the guided bike tour?"}
+
+
+def test_a_group_started_after_two_groups_were_folded_in_the_same_run_is_drafted(bridge, chats):
+    """Folding deletes the younger group; a new group must never be mistaken for the folded one.
+
+    SQLite hands a deleted row's id to the next insert when it was the highest: the group
+    started right after the fold got the folded group's id and was skipped.
+    """
+    strict = Bridge(bridge.engine, bridge.knowledge, bridge.anonymizer, bridge.topics,
+                    BridgeSettings(min_customers=3, group_threshold=0.78))
+    resolved_chat(chats, "Can I take my dog along on the guided bike tour?", DOG_ANSWER)
+    resolved_chat(chats, "Are pets permitted during the cycling excursion?",  # cosine 0.74 to the first
+                  DOG_ANSWER.replace("as long as", "provided that"))
+    resolved_chat(chats, "Can I bring my pet dog on the guided cycling tour?", DOG_ANSWER)  # links both
+    seats = "Yes, we rent child seats for the guided tours for 5 euros a day; please book them with the tour."
+    for question in ("Do you rent out child seats for the guided tours?", "Can I hire a child seat for the tour?",
+                     "Is there a child seat I can rent for the guided tour?"):
+        resolved_chat(chats, question, seats)
+    summary = strict.run()
+    assert summary.groups_merged >= 1 and summary.drafts_created == 2
+    assert sorted(item.customers for item in Review(bridge.engine, bridge.knowledge).queue()) == [3, 3]
