@@ -40,10 +40,15 @@ VOTE_TEMPERATURE = 0.05
 class SearchHit:
     article: Article
     score: float  # cosine of the article's best-matching phrasing
-    matched: str
+    matched: str  # that phrasing: for the bot's and the editors' use, never shown to the public
     confidence: float = 0.0  # the article's share of the vote among the nearest phrasings, 0..1
 
     def to_dict(self, url: str) -> dict[str, Any]:
+        """What the public API shows: the article's own question, never the phrasing that matched.
+
+        Phrasings can be customers' words gathered by the bridge; only the question an
+        editor approved is meant to be read.
+        """
         return {
             "slug": self.article.slug,
             "language": self.article.language,
@@ -51,7 +56,6 @@ class SearchHit:
             "question": self.article.question,
             "score": round(self.score, 4),
             "confidence": round(self.confidence, 4),
-            "matched": self.matched,
             "url": url,
         }
 

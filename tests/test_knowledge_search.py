@@ -93,6 +93,7 @@ def test_alternative_phrasings_find_the_article(knowledge):
     hit = knowledge.search("my e-bike got nicked at the station")[0]
     assert hit.article.slug == "bike-theft"
     assert hit.matched == "someone nicked my e-bike outside the station"
+    assert "nicked" not in str(hit.to_dict("/kb/bike-theft"))  # the public API shows the article's question only
 
 
 def test_empty_queries_find_nothing(demo_knowledge):
