@@ -64,6 +64,7 @@ PLACEHOLDERS = {
     "DATE": "[DATE]",
     "ORDER_NUMBER": "[NUMBER]",
     "PERSONAL_URL": "[LINK]",
+    "LICENCE_PLATE": "[PLATE]",
 }
 
 # What still looks personal after anonymization: then the text is not proposed.
@@ -74,19 +75,37 @@ _RESIDUE = [
     ("IBAN-like code", re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,}", re.I)),
 ]
 
-_NAME_WORD = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
+# A capitalised name word: "Jana", "Karl-Heinz", "McAllister", "O'Brien".
+_NAME_WORD = r"[A-ZÄÖÜ](?:[a-zäöüßéèáàíóú]+|['’][A-ZÄÖÜ][a-zäöüß]+)(?:[A-ZÄÖÜ][a-zäöüß]+)?(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
+# "van der Berg", "von Hohenberg": particles between first name and surname, or opening a surname.
+_PARTICLES = r"(?:(?:[Vv]an|[Vv]on|[Dd]e|[Dd]er|[Dd]en|[Dd]a|[Dd]i|[Zz]u|[Tt]en|[Tt]er|[Ll]e|[Ll]a)\s+){0,2}"
+_FULL_NAME = rf"{_PARTICLES}{_NAME_WORD}(?:\s+{_PARTICLES}{_NAME_WORD})?"
+# Academic titles between a salutation and the name ("Frau Dr. Brandstätter", "Herr Prof. Dr. Lindner").
+_TITLES = r"(?:(?i:dr|prof|dipl\.-ing|ing|mag|med|rer\.\s?nat|phil)\.?\s+)*"
 # Cues after which a capitalised word is a name whatever it is.
 # The cue words are matched in any case, the name itself only capitalised.
 _STRONG_CUES = re.compile(
     rf"\b(?i:ich\s+hei(?:ß|ss)e|mein\s+name\s+ist|my\s+name\s+is|name:|"
-    rf"frau|herrn?|mr\.?|mrs\.?|ms\.?|miss|dr\.?|dear|liebe[rs]?|sehr\s+geehrte[rs]?)\s+({_NAME_WORD}(?:\s+{_NAME_WORD})?)"
+    rf"frau|herrn?|mr\.?|mrs\.?|ms\.?|miss|dr\.?|prof\.?|dear|liebe[rs]?|sehr\s+geehrte[rs]?)\s+{_TITLES}({_FULL_NAME})"
 )
-# Cues after which a capitalised word is a name only if it is a known first name.
+# Cues after which a capitalised word is a name if it is a first name or not a common word:
+# introductions, greetings, sign-offs ("LG Hiltrud", "VG, Bertram", "Cheers, Hamish"),
+# and the people customers order for ("für meinen Partner Leopold", "for my daughter Saoirse").
+_RELATIVE = (r"(?:partner(?:in)?|frau|mann|ehemann|ehefrau|freund(?:in)?|tochter|sohn|mutter|vater|oma|opa|bruder|"
+             r"schwester|wife|husband|daughter|son|mother|mum|mom|father|dad|friend|girlfriend|boyfriend|brother|"
+             r"sister|grandma|grandpa|neighbour|neighbor|nachbar(?:in)?|kollege|kollegin|colleague)")
 _WEAK_CUES = re.compile(
     rf"\b(?i:ich\s+bin|hier\s+ist|hier\s+spricht|i\s+am|i'm|this\s+is|hallo|hi|hey|hello|moin|servus|gruß|grüße|"
-    rf"grüßen|regards|thanks|danke|cheers|best)\s*,?\s+({_NAME_WORD}(?:\s+{_NAME_WORD})?)"
+    rf"grüßen|regards|thanks|thank\s+you|danke|cheers|best|lg|vg|mfg|bg|cu|ciao|tschüss|bye|"
+    rf"(?:für|for|an|to)\s+(?:meine[nmr]?|my|unsere[nmr]?|our)\s+{_RELATIVE}|"
+    rf"(?:meine[nmr]?|my)\s+{_RELATIVE})\s*[,:]?\s+({_FULL_NAME})"
 )
-_CAPITALISED = re.compile(rf"\b({_NAME_WORD})(?:\s+({_NAME_WORD}))?")
+# "Hamish Fox here", "Ebba hier": the name before the cue.
+_NAME_HERE = re.compile(rf"(?:^|[,.!?:;]\s*|\n\s*|\b(?i:hi|hallo|hello|hey|moin|servus)\s+(?i:there\s+)?,?\s*)"
+                        rf"({_FULL_NAME})\s*,?\s+(?i:here|hier)\b")
+# A signature: a dash or a lone line with a name at the end of a message ("– Ferdinand Nussbaumer").
+_SIGNATURE = re.compile(rf"(?:^|\n|\s)[–—-]\s*({_FULL_NAME})\s*[.!]?\s*$")
+_CAPITALISED = re.compile(rf"\b({_NAME_WORD})(?:\s+({_PARTICLES}{_NAME_WORD}))?")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|\n\s*)$")
 
 
@@ -123,8 +142,52 @@ class Anonymized:
 
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
+    """The packaged list (German and English names, including those that are also words)."""
     words = FIRST_NAMES_FILE.read_text("utf-8").split()
     return frozenset(w.lower() for w in words if not w.startswith("#") and w.isalpha())
+
+
+@lru_cache(maxsize=1)
+def dictionary_names() -> frozenset[str]:
+    """About 45,000 first names of many countries, from gender-guesser's dictionary (lowercase).
+
+    The dictionary holds words too ("Bitte", "Alle", "Mark"): a caller decides with the
+    word's frequency (`is_clear_name`) or with context whether a match is a name.
+    """
+    import gender_guesser
+
+    path = Path(gender_guesser.__file__).parent / "data" / "nam_dict.txt"
+    names = set()
+    with path.open(encoding="iso-8859-1") as handle:
+        for line in handle:
+            if line.startswith("#") or len(line) < 30:
+                continue
+            name = line[3:29].strip()
+            # "+" joins the parts of a compound name; the parts are names as well.
+            for part in name.replace("+", " ").replace("-", " ").split():
+                if len(part) >= 3 and part.isalpha():
+                    names.add(part.lower())
+    return frozenset(names) | first_names()
+
+
+WORD_LIKE_ZIPF = 4.3  # a name this frequent in the language is often a word too ("Mark", "Lage", "Bitte")
+COMMON_ZIPF = 3.0  # about once in a million words: below it a word is rare enough to point at someone
+
+
+@lru_cache(maxsize=200_000)
+def zipf(word: str, language: str) -> float:
+    """How common a word is in the language (wordfreq's Zipf scale: 3 = once per million words)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, language if language in LANGUAGES else "en")
+
+
+def is_clear_name(word: str, language: str) -> bool:
+    """A first name that is not also a common word of the language, or one of the packaged names."""
+    lowered = word.lower()
+    if lowered in first_names():
+        return True
+    return lowered in dictionary_names() and zipf(lowered, language) < WORD_LIKE_ZIPF
 
 
 class PersonNameRecognizer(EntityRecognizer):
@@ -143,20 +206,28 @@ class PersonNameRecognizer(EntityRecognizer):
         pass
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> list[RecognizerResult]:
-        names = first_names()
+        language = self.supported_language
         results: list[RecognizerResult] = []
         for match in _STRONG_CUES.finditer(text):
             results.append(_result("PERSON", match.start(1), match.end(1), SURE_SCORE))
-        for match in _WEAK_CUES.finditer(text):
-            words = match.group(1).split()
-            # "I'm Hauke Petersen": two capitalised words after an introduction are a full name.
-            if words[0].lower() in names or len(words) == 2:
-                results.append(_result("PERSON", match.start(1), match.end(1), SURE_SCORE))
+        for pattern in (_WEAK_CUES, _NAME_HERE, _SIGNATURE):
+            for match in pattern.finditer(text):
+                words = match.group(1).split()
+                # "I'm Hauke Petersen": two capitalised words after an introduction are a full name;
+                # one is a name when it is a first name or no common word ("LG Hiltrud", not "Hi Team").
+                if len(words) >= 2 or is_clear_name(words[0], language) or zipf(words[0].lower(), language) < COMMON_ZIPF:
+                    results.append(_result("PERSON", match.start(1), match.end(1), SURE_SCORE))
         for match in _CAPITALISED.finditer(text):
             first, last = match.group(1), match.group(2)
-            if first.lower() not in names:
+            initial = bool(_SENTENCE_START.search(text[:match.start()]))
+            if not is_clear_name(first, language):
+                # "Wolf Grabowski": a name that is also a word, followed by a rare capitalised word.
+                surname = (last or "").split()[-1:]
+                if (first.lower() in dictionary_names() and zipf(first.lower(), language) < 5.0 and surname
+                        and zipf(surname[0].lower(), language) < COMMON_ZIPF and not initial):
+                    results.append(_result("PERSON", match.start(1), match.end(2), SURE_SCORE))
                 continue
-            if _SENTENCE_START.search(text[:match.start()]) and not last:
+            if initial and not last:
                 continue  # "Will the bike …": capitalised because it starts the sentence
             if last:  # "Jana Becker": a first name with a surname
                 results.append(_result("PERSON", match.start(1), match.end(2), SURE_SCORE))
@@ -230,29 +301,92 @@ def _result(kind: str, start: int, end: int, score: float) -> RecognizerResult:
     return RecognizerResult(kind, start, end, score)
 
 
-def _address_recognizers(language: str) -> list[PatternRecognizer]:
-    street_de = (r"\b[A-ZÄÖÜ][a-zäöüß]+(?:[-\s][A-ZÄÖÜ][a-zäöüß]+)*-?(?:[Ss]tra(?:ß|ss)e|[Ss]tr\.|[Ww]eg|[Gg]asse|"
-                 r"[Aa]llee|[Pp]latz|[Rr]ing|[Dd]amm|[Uu]fer|[Cc]haussee|[Ss]teig|[Pp]fad)\s+\d{1,4}\s?[a-zA-Z]?\b")
+_STREET_SUFFIX = (r"(?:[Ss]tra(?:ß|ss)e|[Ss]tr\.|[Ww]eg|[Gg]asse|[Aa]llee|[Pp]latz|[Rr]ing|[Dd]amm|[Uu]fer|[Cc]haussee|"
+                  r"[Ss]teig|[Pp]fad|[Gg]raben|[Bb]erg|[Ff]eld|[Hh]of|[Mm]arkt|[Bb]rücke|[Tt]or|[Kk]amp|[Ww]all|[Ww]iese|"
+                  r"[Gg]arten|[Rr]ain|[Aa]cker|[Hh]öhe|[Bb]ühl|[Mm]att|[Hh]alde|[Ss]tieg|[Gg]ässli|[Ww]inkel|[Zz]eile)")
+_HOUSE_NUMBER = r"\d{1,4}\s?[a-zA-Z]?\b"
+# Units after a number that make "4 Wochen" or "1000 Euro" a quantity, not a postcode and town.
+_QUANTITY = (r"(?:Euro|EUR|Franken|CHF|Pfund|Stück|Mal|Km|Kilometer|Meter|Watt|Wh|Prozent|Jahre?n?|Tage?n?|Wochen?|"
+             r"Monate?n?|Stunden?|Minuten?|Sekunden?|Kilo|Gramm|Liter|Zoll|Bestellungen|Räder|Fahrräder|Kunden)\b")
+
+
+def _address_recognizers(language: str) -> list[EntityRecognizer]:
+    street_de = rf"\b[A-ZÄÖÜ][a-zäöüß]+(?:[-\s][A-ZÄÖÜ][a-zäöüß]+)*-?{_STREET_SUFFIX}\s+{_HOUSE_NUMBER}"
     street_de_split = r"\b[A-ZÄÖÜ][a-zäöüß]+\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Ring|Damm)\s+\d{1,4}\s?[a-zA-Z]?\b"
-    postcode_city = r"\b\d{5}\s+[A-ZÄÖÜ][a-zäöüß]+(?:[-\s](?:an\s+der\s+)?[A-ZÄÖÜ][a-zäöüß]+)?\b"
+    # Streets named without a suffix: "Am Mühlgraben 33a", "Zur alten Mühle 92", "An der Kirche 4".
+    street_de_prefix = (r"\b(?:Am|Im|Zum|Zur|Beim|An\s+der|An\s+den|Auf\s+der|Auf\s+dem|In\s+der|In\s+den|Unter\s+den|"
+                        r"Hinter\s+der|Hinter\s+dem|Vor\s+dem|Vor\s+der|Bei\s+der|Alte[rnms]?|Neue[rnms]?|Obere[rnms]?|"
+                        r"Untere[rnms]?)\s+(?:[a-zäöüß]+\s+)?[A-ZÄÖÜ][a-zäöüß]+(?:[-\s][A-ZÄÖÜ][a-zäöüß]+)?\s+"
+                        + _HOUSE_NUMBER)
+    postcode_city = r"\b(?:D-)?\d{5}\s+[A-ZÄÖÜ][a-zäöüß]+(?:[-\s](?:an\s+der\s+|am\s+|im\s+)?[A-ZÄÖÜ][a-zäöüß]+)?\b"
+    # Austria and Switzerland: four digits and a town ("1070 Wien", "CH-8004 Zürich").
+    postcode_city_at_ch = (rf"\b(?:A-|CH-)?[1-9]\d{{3}}\s+(?!{_QUANTITY})[A-ZÄÖÜ][a-zäöüßéè]+"
+                           r"(?:[-\s](?:am\s+|an\s+der\s+|im\s+|bei\s+)?[A-ZÄÖÜ][a-zäöüß]+)?\b")
     street_en = (r"\b\d{1,5}\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\s+(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|"
-                 r"Drive|Dr\.?|Boulevard|Blvd\.?|Way|Court|Ct\.?|Place|Pl\.?|Terrace|Close)\b")
+                 r"Drive|Dr\.?|Boulevard|Blvd\.?|Way|Court|Ct\.?|Place|Pl\.?|Terrace|Close|Crescent|Gardens|Grove|Mews|"
+                 r"Row|Square|Walk|Hill|Park)\b")
     uk_postcode = r"\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"
     patterns = [
         Pattern("street (de)", street_de, SURE_SCORE),
         Pattern("street, two words (de)", street_de_split, SURE_SCORE),
+        Pattern("street without suffix (de)", street_de_prefix, SURE_SCORE),
         Pattern("postcode and city", postcode_city, 0.85),
+        Pattern("postcode and city (at, ch)", postcode_city_at_ch, 0.85),
         Pattern("street (en)", street_en, SURE_SCORE),
         Pattern("UK postcode", uk_postcode, 0.85),
     ]
-    url = Pattern("URL with parameters or a token", r"https?://[^\s<>\"]+?(?:[?#][^\s<>\"]*|/[A-Za-z0-9_-]*\d[A-Za-z0-9_-]{7,}[^\s<>\"]*)", 0.95)
+    # Licence plates: Germany "DD-J 504", "M-AB 1234E"; Austria "W-12345X", "W 12345 X"; Switzerland "ZH 123456".
+    plates = [
+        Pattern("licence plate (de)", r"\b[A-ZÄÖÜ]{1,3}[- ][A-Z]{1,2}\s?\d{1,4}[EH]?\b", 0.85),
+        Pattern("licence plate (at)", r"\b[A-Z]{1,2}[- ]\d{3,6}\s?[A-Z]{1,3}\b", 0.85),
+        Pattern("licence plate (ch)", r"\b(?:AG|AI|AR|BE|BL|BS|FR|GE|GL|GR|JU|LU|NE|NW|OW|SG|SH|SO|SZ|TG|TI|UR|VD|VS|ZG|ZH)"
+                r"[- ]?\d{1,6}\b", 0.85),
+    ]
     case_sensitive = re.DOTALL | re.MULTILINE  # Presidio's default ignores case: "in der Hauptstraße" is not a street
     return [
         PatternRecognizer(supported_entity="ADDRESS", patterns=patterns, supported_language=language,
                           name=f"AddressRecognizer_{language}", global_regex_flags=case_sensitive),
-        PatternRecognizer(supported_entity="PERSONAL_URL", patterns=[url], supported_language=language,
-                          name=f"PersonalUrlRecognizer_{language}"),
+        PatternRecognizer(supported_entity="LICENCE_PLATE", patterns=plates, supported_language=language,
+                          name=f"LicencePlateRecognizer_{language}", global_regex_flags=case_sensitive),
+        PersonalUrlRecognizer(language),
     ]
+
+
+class PersonalUrlRecognizer(EntityRecognizer):
+    """Links that carry something of one person: a query, a fragment, or a token in the path.
+
+    A token is a path segment that looks generated rather than written: digits mixed with
+    letters, capitals inside lower case ("KACzplfgsuiyHkOaSZN"), or a long run without
+    hyphens. Readable slugs ("/kb/delivery-time") stay.
+    """
+
+    URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+
+    def __init__(self, supported_language: str) -> None:
+        super().__init__(supported_entities=["PERSONAL_URL"], supported_language=supported_language,
+                         name=f"PersonalUrlRecognizer_{supported_language}")
+
+    def load(self) -> None:
+        pass
+
+    @staticmethod
+    def is_token(segment: str) -> bool:
+        if len(segment) < 8:
+            return False
+        has_digit = any(ch.isdigit() for ch in segment)
+        has_alpha = any(ch.isalpha() for ch in segment)
+        inner_capital = re.search(r"[a-z][A-Z]", segment) is not None
+        return (has_digit and has_alpha) or inner_capital or (len(segment) >= 16 and "-" not in segment)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> list[RecognizerResult]:
+        results = []
+        for match in self.URL.finditer(text):
+            url = match.group().rstrip(".,;:!?)")
+            rest = url.split("://", 1)[-1]
+            path = rest.split("/", 1)[1] if "/" in rest else ""
+            if "?" in url or "#" in url or any(self.is_token(part) for part in re.split(r"[/.=&_]", path)):
+                results.append(_result("PERSONAL_URL", match.start(), match.start() + len(url), 0.95))
+        return results
 
 
 CARD_CONTEXT_DE = ["karte", "kreditkarte", "kartennummer", "visa", "mastercard", "amex", "zahlung", "bezahlt"]

@@ -116,7 +116,7 @@ def _best_agent_answer(texts: list[str]) -> str:
 SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 _SALUTATION = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|liebe[rs]?|sehr geehrte[rs]?|guten (?:tag|morgen|abend)"
-    r"|moin|servus)\b[^,.!?\n]{0,40}[,!.:]\s*", re.IGNORECASE)
+    r"|moin|servus)\b(?:\b(?:dr|prof|mr|mrs|ms|st|hr|fr|dipl|ing|mag)\.|[^,.!?\n]){0,40}[,!.:]\s*", re.IGNORECASE)
 _SIGN_OFF = re.compile(
     r"^(?:best(?:,|!|\.|\s+regards|\s+wishes)|kind regards|regards|cheers|viele grüße|beste grüße|liebe grüße"
     r"|mit freundlichen grüßen|freundliche grüße|lg\b|vg\b)", re.IGNORECASE)

@@ -39,6 +39,30 @@ CASES = [
     ("en", "Track it at https://shop.example.com/track?token=ab12cd34 now.", "token=ab12cd34", "[LINK]"),
     ("de", "Hier der Link: https://velora.example/reset/a8f3k29dk2l", "a8f3k29dk2l", "[LINK]"),
     ("en", "My router shows 192.168.178.20 as the address.", "192.168.178.20", "[IP]"),
+    # Names without the cues people are usually introduced with, outside the packaged list.
+    ("de", "Moin, Ebba hier: wann kommt mein Geld?", "Ebba", "[NAME]"),
+    ("de", "Danke für die Hilfe! LG Ortrud", "Ortrud", "[NAME]"),
+    ("de", "Danke für die Hilfe. VG, Bertram", "Bertram", "[NAME]"),
+    ("en", "That sorted it. – Ferdinand Nussbaumer", "Nussbaumer", "[NAME]"),
+    ("en", "Hi there, Hamish Fox here. Where is my parcel?", "Hamish Fox", "[NAME]"),
+    ("de", "Das Paket ist für meinen Partner Leopold Kaiser.", "Leopold Kaiser", "[NAME]"),
+    ("en", "Please ship it to my partner Orla McAllister.", "Orla McAllister", "[NAME]"),
+    ("de", "Ich habe das für Sie geprüft, Wolf Grabowski.", "Wolf Grabowski", "[NAME]"),
+    ("de", "Ich habe Frauke Kaiser als Empfängerin hinterlegt.", "Frauke Kaiser", "[NAME]"),
+    ("en", "I've noted Ewan Fox as the recipient.", "Ewan Fox", "[NAME]"),
+    ("de", "Guten Tag Frau Dr. Brandstätter, hier ist Ihre Antwort.", "Brandstätter", "[NAME]"),
+    ("en", "Dear Mr O'Brien, your refund is on its way.", "O'Brien", "[NAME]"),
+    # Addresses without a street suffix, Austrian and Swiss postcodes, plates, tokens of letters only.
+    ("de", "Bitte liefern an Am Mühlgraben 33a.", "Am Mühlgraben 33a", "[ADDRESS]"),
+    ("de", "Die Adresse ist Zur alten Mühle 92.", "Zur alten Mühle 92", "[ADDRESS]"),
+    ("de", "Abholung bei Spalenberg 95 bitte.", "Spalenberg 95", "[ADDRESS]"),
+    ("de", "Ich wohne in 1070 Wien.", "1070 Wien", "[ADDRESS]"),
+    ("de", "Lieferung nach CH-8004 Zürich.", "8004 Zürich", "[ADDRESS]"),
+    ("de", "Mein Auto hat das Kennzeichen DD-J 504.", "DD-J 504", "[PLATE]"),
+    ("de", "Das Auto mit W-12345X steht vor der Tür.", "W-12345X", "[PLATE]"),
+    ("de", "Unser Transporter ZH 123456 holt es ab.", "ZH 123456", "[PLATE]"),
+    ("en", "Confirm at https://www.example-shop.co.uk/returns/confirm/KACzplfgsuiyHkOaSZN today.",
+     "KACzplfgsuiyHkOaSZN", "[LINK]"),
 ]
 
 
@@ -56,6 +80,9 @@ def test_personal_data_is_replaced_by_a_typed_placeholder(anonymizer, language, 
     ("en", "Will the bike be delivered assembled?"),
     ("de", "Kann ich mein Rad in 12 Raten bezahlen?"),
     ("de", "Ich wohne in der Nähe von Leipzig."),
+    ("de", "Kann ich nach 4 Wochen noch 1000 Euro in Raten zahlen?"),
+    ("de", "Meine Bestellung ist da. Ist Ihre Rücksendung schon angekommen?"),
+    ("en", "Hi team, can I return a gift?"),
     ("en", "See https://velora.example/kb/delivery-time for details."),
 ])
 def test_ordinary_questions_stay_as_they_are(anonymizer, language, text):

@@ -294,6 +294,7 @@ def test_a_database_from_before_answer_comparison_gains_the_column_and_keeps_its
 @pytest.mark.parametrize("reply,core", [
     ("Hi Jana, thanks for your message. Cards arrive within 7 days. Best regards,\nAlex", "Cards arrive within 7 days."),
     ("Hallo Frau Meier, Ihre Karte kommt in 7 Tagen. Viele Grüße\nAlex Schmidt\nVelora Support", "Ihre Karte kommt in 7 Tagen."),
+    ("Guten Tag Frau Dr. Brandstätter, Ihre Karte kommt in 7 Tagen.", "Ihre Karte kommt in 7 Tagen."),
     ("Best way is the app: open settings and tap export.", "Best way is the app: open settings and tap export."),
     ("Thanks!", "Thanks!"),  # never everything
 ])
