@@ -23,10 +23,11 @@ import numpy as np
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
-from bridge.anonymize import Anonymized, Anonymizer
+from bridge.anonymize import PLACEHOLDERS, Anonymized, Anonymizer
 from bridge.extract import SENTENCES, RawPair, extract
 from bridge.privacy import PrivateTopics, private_reason
 from bridge.schema import add_missing_columns, groups, metadata, pairs
+from bridge.shared_words import Checked, SharedWords, answer_agreement
 from knowledge.articles import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, ArticleError, ArticleInput, slugify
 from knowledge.base import KnowledgeBase
 from knowledge.store import utcnow
@@ -125,6 +126,7 @@ class Bridge:
         self.anonymizer = anonymizer
         self.topics = topics
         self.settings = settings
+        self._published_words: Optional[frozenset[str]] = None  # read once per run
 
     def create_tables(self) -> None:
         metadata.create_all(self.engine)
@@ -134,6 +136,7 @@ class Bridge:
     def run(self, progress: Optional[Callable[[Iterable[Any]], Iterable[Any]]] = None) -> RunSummary:
         """Read what is new, anonymize and group it, and (re)draft the groups it touched."""
         summary = RunSummary()
+        self._published_words = None
         raws = list(extract(self.engine))
         state = self._state()
         taken: list[int] = []
@@ -308,41 +311,63 @@ class Bridge:
             conn.execute(update(groups).where(groups.c.id == group_id).values(**values))
 
     def _draft(self, group_id: int, group: dict, members: list[dict]) -> Optional[tuple[str, list[dict]]]:
-        """The draft article: the most representative question, the best answer, the rest as phrasings."""
+        """The draft article: what the group's customers and agents share, and nothing one of them alone wrote.
+
+        Every text is masked word by word (bridge.shared_words): the question is the most
+        representative one that needs no masking, the answer the one most agents share,
+        and a customer's wording becomes a phrasing only if nothing in it had to be masked.
+        """
+        k = self.settings.min_customers
+        words = SharedWords(((m["conversation_id"], f"{m['question']}\n{m['answer']}") for m in members), k,
+                            self._vocabulary())
+        language = lambda m: m["language"] or "en"  # noqa: E731
         # Article questions and phrasings have a length limit; longer customer messages
         # still count as evidence but cannot stand as a question.
         fitting = [m for m in members if len(m["question"]) <= MAX_QUESTION_CHARS] or members
-        # The canonical question is one a customer wrote without introducing themselves.
+        # The canonical question is one a customer wrote without introducing themselves,
+        # the nearest to the group's centre among those that need no masking.
         plain = [m for m in fitting if without_contact_lines(m["question"]) == m["question"]] or fitting
         vectors = np.vstack([m["vector"] for m in plain])
-        centroid = vectors.mean(axis=0)
-        canonical = plain[int(np.argmax(vectors @ centroid))]
-        # Helpful-rated first, then the one with the fewest placeholders (a reply written
-        # for the public reads better than "we'll confirm to [E-MAIL]"), then the newest.
-        best = max(members, key=lambda m: (bool(m["helpful"]), -len(m["answer_spans"] or []), m["id"]))
+        ranked = [plain[i] for i in np.argsort(-(vectors @ vectors.mean(axis=0)), kind="stable")]
+        questions = [(m, words.check(m["question"], language(m))) for m in ranked]
+        canonical, question = next(((m, c) for m, c in questions if c.clean), questions[0])
+        # The answer most agents share, after masking: the medoid in words.
+        agents = SharedWords(((m["conversation_id"], m["answer"]) for m in members), k)
+        answers = [(m, words.check(m["answer"], language(m))) for m in members]
+        best, answer = max(answers, key=lambda mc: (answer_agreement(agents, mc[1].text), mc[0]["id"]))
         alternatives: list[str] = []
         for member in fitting:
             text = without_contact_lines(member["question"])
-            if member is not canonical and text not in alternatives and text != canonical["question"]:
+            if member is canonical or text in alternatives or text == question.text or len(text) > MAX_QUESTION_CHARS:
+                continue
+            if words.check(text, language(member)).clean:
                 alternatives.append(text)
-        slug = group["draft_slug"] or self._free_slug(canonical["question"], group_id)
+        slug = group["draft_slug"] or self._free_slug(question.text, group_id)
         try:
             # Checked like any editor's input, so that a draft can always be approved as it is.
             data = ArticleInput.from_mapping({
                 "slug": slug, "language": canonical["language"] or "en",
-                "question": _shorten(canonical["question"], MAX_QUESTION_CHARS),
-                "answer": _shorten(best["answer"], MAX_ANSWER_CHARS), "topic": "from-chats", "status": "draft",
-                "origin": "bridge", "alternatives": [a for a in alternatives if len(a) <= MAX_QUESTION_CHARS][:MAX_ALTERNATIVES],
+                "question": _shorten(question.text, MAX_QUESTION_CHARS),
+                "answer": _shorten(answer.text, MAX_ANSWER_CHARS), "topic": "from-chats", "status": "draft",
+                "origin": "bridge", "alternatives": alternatives[:MAX_ALTERNATIVES],
             })
             self.knowledge.save(data, actor=ACTOR, note=f"drafted from {len(members)} resolved chats")
         except ArticleError:
             logger.exception("could not write the draft of bridge group %s", group_id)
             return None
-        flags = [{"field": "question", **s} for s in canonical["question_spans"] if s["unsure"]]
-        flags += [{"field": "answer", **s} for s in best["answer_spans"] if s["unsure"]]
+        flags = (_flags("question", canonical["question_spans"], question)
+                 + _flags("answer", best["answer_spans"], answer))
         for number, flag in enumerate(flags):
             flag.update(id=number, resolved=False)
         return slug, flags
+
+    def _vocabulary(self) -> frozenset[str]:
+        """Words of the published articles (their questions and answers, not customers' phrasings)."""
+        if self._published_words is None:
+            articles = self.knowledge.store.list("published", None)
+            self._published_words = frozenset(
+                SharedWords.vocabulary_of(text for a in articles for text in (a.question, a.answer)))
+        return self._published_words
 
     def _free_slug(self, question: str, group_id: int) -> str:
         base = slugify(question.replace("[", " ").replace("]", " "), 70) or "question"
@@ -365,6 +390,21 @@ class Bridge:
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             return {s: int(n) for s, n in conn.execute(select(pairs.c.status, func.count()).group_by(pairs.c.status))}
+
+
+def _flags(field: str, spans: list[dict], checked: Checked) -> list[dict]:
+    """What an editor must check: the anonymizer's unsure findings, and words few customers wrote that were kept."""
+    flags = []
+    for span in spans or []:
+        if span["unsure"] and span["start"] in checked.moved:
+            start = checked.moved[span["start"]]
+            placeholder = PLACEHOLDERS.get(span["kind"], "")
+            flags.append({"field": field, "start": start, "end": start + len(placeholder), "kind": span["kind"],
+                          "unsure": True})
+    for word in checked.kept_rare:
+        flags.append({"field": field, "start": word.start, "end": word.end, "kind": "RARE WORD", "unsure": True,
+                      "text": word.text, "customers": word.support})
+    return sorted(flags, key=lambda f: f["start"])
 
 
 class _GroupingState:
