@@ -33,6 +33,7 @@ class RawPair:
     resolution_kind: Optional[str] = None
     article_slug: Optional[str] = None  # the article a helpful bot answer came from
     known_names: tuple[str, ...] = field(default_factory=tuple)
+    customer_text: str = ""  # all the customer wrote in the chat: checked for sensitive matters, never kept
 
 
 def _substantive(text: str) -> bool:
@@ -87,10 +88,12 @@ def _from_handoff(conn, handoff, key: str) -> Optional[RawPair]:
     if handoff.ended_at is not None:
         query = query.where(messages.c.created_at <= handoff.ended_at)
     transcript = list(conn.execute(query.order_by(messages.c.id)))
-    customer, agent_texts, agent_names = [], [], set()
+    customer, everything, agent_texts, agent_names = [], [], [], set()
     for index, message in enumerate(transcript):
         following = transcript[index + 1] if index + 1 < len(transcript) else None
         if message.sender == "customer":
+            if not message.text.startswith("/"):
+                everything.append(message.text)
             # The message that asked for a person is followed at once by the handoff notice.
             if following is not None and following.sender == "system" and message.created_at <= handoff.requested_at:
                 continue
@@ -104,7 +107,7 @@ def _from_handoff(conn, handoff, key: str) -> Optional[RawPair]:
         agent_names.add(handoff.agent_name)
     names = tuple(n for n in agent_names | {handoff.contact_email or ""} if n)
     return RawPair(key, "agent", handoff.conversation_id, handoff.language, condense(customer), answer,
-                   handoff.resolution_kind, None, names)
+                   handoff.resolution_kind, None, names, "\n".join(everything))
 
 
 def _best_agent_answer(texts: list[str]) -> str:

@@ -124,7 +124,7 @@ class Bridge:
         self.engine = engine
         self.knowledge = knowledge
         self.anonymizer = anonymizer
-        self.topics = topics
+        self.topics = topics.trained(knowledge.encoder)
         self.settings = settings
         self._published_words: Optional[frozenset[str]] = None  # read once per run
 
@@ -154,7 +154,8 @@ class Bridge:
 
     def _take(self, raw: RawPair, state: "_GroupingState", summary: RunSummary) -> Optional[int]:
         """The id of the stored pair, or None when it was skipped."""
-        reason = private_reason(self.topics, raw.resolution_kind, raw.question, raw.answer)
+        reason = private_reason(self.topics, raw.resolution_kind, raw.customer_text or raw.question, raw.question,
+                                raw.answer)
         if reason:
             summary.skipped_private += 1
             self._skip(raw, "private", reason)

@@ -114,12 +114,54 @@ def test_chats_marked_personal_are_never_proposed_and_their_text_is_not_kept(bri
         assert conn.execute(select(pairs.c.question, pairs.c.answer)).all() == [(None, None)] * 3
 
 
-def test_private_topics_are_never_proposed(bridge, chats):
-    for question in ("I forgot my password, how do I log in?", "How do I reset my password for the login?",
-                     "My password does not work any more, what now?"):
-        resolved_chat(chats, question, "Use the reset link on the login page and choose a new password.")
+@pytest.mark.parametrize("language,questions,answer", [
+    ("de", ["Ich hatte eine OP am Knie. Könnt ihr das Rad bis in die Wohnung tragen?",
+            "Nach meiner Knie-Operation kann ich nichts Schweres heben; bringt ihr das Rad in den dritten Stock?",
+            "Seit dem Eingriff an der Hüfte darf ich nicht tragen. Tragt ihr das Rad hoch?"],
+     "Ja, unsere Spedition trägt das Rad gegen Aufpreis bis in die Wohnung."),
+    ("en", ["My dad passed away last month; can I return the bike he ordered?",
+            "Since my father's funeral I found an unopened bike he bought from you. Can it go back?",
+            "We lost my mum in March and her new e-bike is still boxed. Can we send it back?"],
+     "Yes, unused bikes can be returned; we will collect it free of charge."),
+    ("en", ["Someone got into my account and ordered two bikes, please stop them!",
+            "I never placed these orders, somebody must have hacked me. Cancel them please.",
+            "A stranger changed my e-mail address and bought stuff with my account."],
+     "We have cancelled the orders; set a new password with the reset link."),
+])
+def test_chats_on_sensitive_matters_are_never_proposed_whatever_the_agent_marked(bridge, chats, language, questions,
+                                                                                 answer):
+    for question in questions:
+        resolved_chat(chats, question, answer, language, kind="general")
     summary = bridge.run()
     assert (summary.skipped_private, summary.drafts_created) == (3, 0)
+
+
+def test_a_sensitive_aside_in_an_earlier_message_keeps_the_chat_private(bridge, chats):
+    for before in ("Ich bin seit drei Wochen in der Reha.", "Mir droht gerade eine Pfändung.",
+                   "I've just been laid off."):
+        resolved_chat(chats, DOG_QUESTIONS[0][1], DOG_ANSWER, before=(before,))
+    assert bridge.run().skipped_private == 3
+
+
+def test_ordinary_questions_that_mention_a_problem_are_still_proposed(bridge, chats):
+    for question in ("My e-bike battery died after a year, is that covered by the warranty?",
+                     "The battery of my e-bike is dead after one year. Warranty?",
+                     "Is a battery that stopped working after a year covered by warranty?"):
+        resolved_chat(chats, question, "Yes, batteries have a two-year warranty; bring it to any of our shops.")
+    summary = bridge.run()
+    assert summary.skipped_private == 0
+
+
+def test_the_reason_a_chat_was_held_back_names_the_category_never_the_text(bridge, chats):
+    resolved_chat(chats, "Wegen meiner Chemo kann ich das Rad nicht abholen. Liefert ihr?", DOG_ANSWER, "de")
+    bridge.run()
+    from sqlalchemy import select
+
+    from bridge.schema import pairs
+    with bridge.engine.connect() as conn:
+        (row,) = conn.execute(select(pairs.c.status, pairs.c.skip_reason, pairs.c.question)).all()
+    assert row.status == "private" and "health" in row.skip_reason and "Chemo" not in row.skip_reason
+    assert row.question is None
 
 
 def test_a_question_an_article_already_answers_becomes_evidence_for_it(bridge, chats):
