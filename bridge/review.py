@@ -59,6 +59,20 @@ class Review:
             ))
         return sorted(items, key=lambda i: (-i.evidence, i.group_id))
 
+    def held_back(self) -> list[tuple[str, int]]:
+        """How many chats were kept out of the bridge, and why (a category or a rule, never their text)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(pairs.c.skip_reason, func.count()).where(pairs.c.status.in_(("private", "uncertain")))
+                .group_by(pairs.c.skip_reason)
+            ).all()
+        counts: dict[str, int] = {}
+        for reason, count in rows:
+            # "private topic: health (meaning)" → "health"; "still looks personal …: long number" → that sentence
+            label = (reason or "").removeprefix("private topic: ").split(" (")[0]
+            counts[label] = counts.get(label, 0) + int(count)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
     def suggested_updates(self) -> list[dict[str, Any]]:
         """Existing articles that resolved chats keep asking about in new words (not yet added)."""
         with self.engine.connect() as conn:

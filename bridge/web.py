@@ -74,17 +74,17 @@ class EditorConsole:
         return web.Response(text=html, status=status, content_type="text/html", headers=SECURITY_HEADERS)
 
     async def queue(self, request: web.Request) -> web.Response:
-        items = await asyncio.to_thread(self.review.queue)
-        updates = await asyncio.to_thread(self.review.suggested_updates)
-        done = DONE.get(request.query.get("done", ""), "")
-        return self._render(request, "editor_queue.html", items=items, updates=updates, done=done)
+        return await self._queue_page(request, done=DONE.get(request.query.get("done", ""), ""))
 
     async def run(self, request: web.Request) -> web.Response:
         """Run the bridge now instead of waiting for the schedule."""
         summary = await asyncio.to_thread(self.bridge.run)
+        return await self._queue_page(request, done="", summary=summary.lines())
+
+    async def _queue_page(self, request: web.Request, **extra: Any) -> web.Response:
         return self._render(request, "editor_queue.html", items=await asyncio.to_thread(self.review.queue),
-                            updates=await asyncio.to_thread(self.review.suggested_updates), done="",
-                            summary=summary.lines())
+                            updates=await asyncio.to_thread(self.review.suggested_updates),
+                            held_back=await asyncio.to_thread(self.review.held_back), **extra)
 
     async def add_phrasings(self, request: web.Request) -> web.Response:
         try:

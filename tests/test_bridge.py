@@ -162,6 +162,7 @@ def test_the_reason_a_chat_was_held_back_names_the_category_never_the_text(bridg
         (row,) = conn.execute(select(pairs.c.status, pairs.c.skip_reason, pairs.c.question)).all()
     assert row.status == "private" and "health" in row.skip_reason and "Chemo" not in row.skip_reason
     assert row.question is None
+    assert Review(bridge.engine, bridge.knowledge).held_back() == [("health", 1)]  # what the editor console shows
 
 
 def test_a_question_an_article_already_answers_becomes_evidence_for_it(bridge, chats):
