@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from bridge.schema import audit, groups, pairs
+from bridge.shared_words import SharedWords
 from knowledge.articles import MAX_QUESTION_CHARS, ArticleError, ArticleInput
 from knowledge.base import KnowledgeBase
 from knowledge.store import as_utc, utcnow
@@ -36,9 +37,10 @@ class QueueItem:
 
 
 class Review:
-    def __init__(self, engine: Engine, knowledge: KnowledgeBase) -> None:
+    def __init__(self, engine: Engine, knowledge: KnowledgeBase, min_customers: int = 3) -> None:
         self.engine = engine
         self.knowledge = knowledge
+        self.min_customers = min_customers  # k, for the wordings added to an existing article
 
     def queue(self) -> list[QueueItem]:
         """Drafts waiting for a decision, most evidence first."""
@@ -94,18 +96,29 @@ class Review:
         return sorted(result, key=lambda r: -len(r["new_phrasings"]))
 
     def add_phrasings(self, group_id: int, actor: str) -> None:
-        """Take the new customer wordings of an attached group into its article's phrasings."""
+        """Take the new customer wordings of an attached group into its article's phrasings.
+
+        Only wordings in which nothing had to be masked: a word fewer than k of the group's
+        conversations wrote, and no common word either, keeps a wording out (bridge.shared_words).
+        """
         with self.engine.connect() as conn:
             row = conn.execute(select(groups).where(groups.c.id == group_id, groups.c.status == "attached")).first()
             if row is None:
                 raise ReviewError("There is no such suggestion.")
-            members = conn.execute(select(pairs.c.question).where(pairs.c.group_id == group_id).order_by(pairs.c.id)).scalars().all()
+            members = list(conn.execute(
+                select(pairs.c.conversation_id, pairs.c.question, pairs.c.answer, pairs.c.language)
+                .where(pairs.c.group_id == group_id).order_by(pairs.c.id)))
         article = self.knowledge.store.get_published_many([row.article_id]).get(row.article_id)
         if article is None:
             raise ReviewError("The article is no longer published.")
+        words = SharedWords(((m.conversation_id, f"{m.question}\n{m.answer}") for m in members), self.min_customers,
+                            SharedWords.vocabulary_of((article.question, article.answer)))
         phrasings = self.knowledge.store.alternatives(article.id)
-        for text in members[row.size_at_decision or 0:]:
-            if text not in phrasings and text != article.question and len(text) <= MAX_QUESTION_CHARS:
+        for member in members[row.size_at_decision or 0:]:
+            text = member.question
+            if text in phrasings or text == article.question or len(text) > MAX_QUESTION_CHARS:
+                continue
+            if words.check(text, member.language or article.language).clean:
                 phrasings.append(text)
         data = ArticleInput(article.slug, article.language, article.question, article.answer, article.topic,
                             article.tags, "published", article.origin, tuple(phrasings[:50]))

@@ -128,7 +128,7 @@ def create_app(parts: Parts) -> web.Application:
         parts.handoff, parts.auth, load_canned_replies(settings.canned_replies_path), settings.metrics_token
     )
     app.add_routes(console.routes())
-    review = Review(parts.engine, parts.knowledge)
+    review = Review(parts.engine, parts.knowledge, settings.bridge_min_customers)
     app.add_routes(EditorConsole(parts.bridge, review, parts.knowledge, parts.auth).routes())
     if settings.bridge_interval_minutes > 0:
         app.cleanup_ctx.append(_bridge_schedule(parts.bridge, settings.bridge_interval_minutes * 60))
