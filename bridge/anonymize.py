@@ -103,8 +103,10 @@ _WEAK_CUES = re.compile(
 # "Hamish Fox here", "Ebba hier": the name before the cue.
 _NAME_HERE = re.compile(rf"(?:^|[,.!?:;]\s*|\n\s*|\b(?i:hi|hallo|hello|hey|moin|servus)\s+(?i:there\s+)?,?\s*)"
                         rf"({_FULL_NAME})\s*,?\s+(?i:here|hier)\b")
-# A signature: a dash or a lone line with a name at the end of a message ("– Ferdinand Nussbaumer").
-_SIGNATURE = re.compile(rf"(?:^|\n|\s)[–—-]\s*({_FULL_NAME})\s*[.!]?\s*$")
+# A signature: a dash, or a sign-off, and a name at the end of a message ("– Ferdinand Nussbaumer",
+# "Gruß Becker"): whatever word it is, there it names the writer.
+_SIGNATURE = re.compile(rf"(?:(?:^|\n|\s)[–—-]|\b(?i:gruß|grüße|grüßen|lg|vg|mfg|cheers|regards|thanks|danke|best))"
+                        rf"\s*[,!]?\s*({_FULL_NAME})\s*[.!]?\s*$")
 _CAPITALISED = re.compile(rf"\b({_NAME_WORD})(?:\s+({_PARTICLES}{_NAME_WORD}))?")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|\n\s*)$")
 
@@ -210,13 +212,15 @@ class PersonNameRecognizer(EntityRecognizer):
         results: list[RecognizerResult] = []
         for match in _STRONG_CUES.finditer(text):
             results.append(_result("PERSON", match.start(1), match.end(1), SURE_SCORE))
-        for pattern in (_WEAK_CUES, _NAME_HERE, _SIGNATURE):
+        for pattern in (_WEAK_CUES, _NAME_HERE):
             for match in pattern.finditer(text):
                 words = match.group(1).split()
                 # "I'm Hauke Petersen": two capitalised words after an introduction are a full name;
                 # one is a name when it is a first name or no common word ("LG Hiltrud", not "Hi Team").
                 if len(words) >= 2 or is_clear_name(words[0], language) or zipf(words[0].lower(), language) < COMMON_ZIPF:
                     results.append(_result("PERSON", match.start(1), match.end(1), SURE_SCORE))
+        for match in _SIGNATURE.finditer(text):
+            results.append(_result("PERSON", match.start(1), match.end(1), SURE_SCORE))
         for match in _CAPITALISED.finditer(text):
             first, last = match.group(1), match.group(2)
             initial = bool(_SENTENCE_START.search(text[:match.start()]))
@@ -339,6 +343,9 @@ def _address_recognizers(language: str) -> list[EntityRecognizer]:
     plates = [
         Pattern("licence plate (de)", r"\b[A-ZÄÖÜ]{1,3}[- ][A-Z]{1,2}\s?\d{1,4}[EH]?\b", 0.85),
         Pattern("licence plate (at)", r"\b[A-Z]{1,2}[- ]\d{3,6}\s?[A-Z]{1,3}\b", 0.85),
+        # German insurance plates of mopeds and S-pedelecs: "843 MD", "482 KTR".
+        Pattern("insurance plate (de)", r"\b\d{3}\s?(?!EUR\b|USD\b|CHF\b|GBP\b|PDF\b|USB\b|MB\b|GB\b|KB\b|PS\b|KW\b)"
+                r"[A-Z]{2,3}\b", 0.85),
         Pattern("licence plate (ch)", r"\b(?:AG|AI|AR|BE|BL|BS|FR|GE|GL|GR|JU|LU|NE|NW|OW|SG|SH|SO|SZ|TG|TI|UR|VD|VS|ZG|ZH)"
                 r"[- ]?\d{1,6}\b", 0.85),
     ]

@@ -154,7 +154,9 @@ class Bridge:
 
     def _take(self, raw: RawPair, state: "_GroupingState", summary: RunSummary) -> Optional[int]:
         """The id of the stored pair, or None when it was skipped."""
-        reason = private_reason(self.topics, raw.resolution_kind, raw.customer_text or raw.question, raw.question,
+        language = raw.language or "en"
+        customer = self.anonymizer.anonymize(raw.customer_text or raw.question, language, raw.known_names).text
+        reason = private_reason(self.topics, raw.resolution_kind, customer, raw.customer_text, raw.question,
                                 raw.answer)
         if reason:
             summary.skipped_private += 1
@@ -164,8 +166,8 @@ class Bridge:
             summary.skipped_empty += 1
             self._skip(raw, "empty", "no customer question or no answer in the transcript")
             return None
-        question = self.anonymizer.anonymize(raw.question, raw.language or "en", raw.known_names)
-        answer = self.anonymizer.anonymize(raw.answer, raw.language or "en", raw.known_names)
+        question = self.anonymizer.anonymize(raw.question, language, raw.known_names)
+        answer = self.anonymizer.anonymize(raw.answer, language, raw.known_names)
         if question.uncertain or answer.uncertain:
             summary.skipped_uncertain += 1
             self._skip(raw, "uncertain", "still looks personal after anonymization: "

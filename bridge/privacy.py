@@ -28,6 +28,7 @@ ORDINARY = "ordinary"
 # least this probability. Chosen by cross-validation on the examples (benchmarks/eval_privacy.py
 # prints the figures for an independent set).
 DEFAULT_THRESHOLD = 0.5
+_PLACEHOLDER = re.compile(r"\[[A-Z][A-Z .\-]*\]")
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+|\s+[–—-]\s+")
 
 
@@ -136,7 +137,7 @@ class PrivateTopics:
         if finding:
             return finding
         texts = tuple(by_meaning) or texts
-        sentences = [s for s in sentences_of(texts) if len(s.split()) >= 2]
+        sentences = [s for s in sentences_of(texts) if len(_PLACEHOLDER.sub(" ", s).split()) >= 3]
         for category, probability in self.scores(sentences):
             if probability >= self.threshold:
                 return Finding(category, "meaning")
@@ -176,7 +177,9 @@ def private_reason(topics: PrivateTopics, resolution_kind: Optional[str], custom
     """Why the pair must stay private, or None. Checked on the raw text, before anything is kept.
 
     `customer` is everything the customer wrote in the chat, not only the question taken
-    from it: a sensitive aside ("since my operation …") in another message counts too.
+    from it: a sensitive aside ("since my operation …") in another message counts too. The
+    classifier reads it with personal data already replaced by placeholders: an address or
+    an IBAN is personal, not sensitive, and the anonymizer deals with it.
     """
     if resolution_kind == "personal":
         return "marked personal / account matter"
