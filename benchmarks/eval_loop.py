@@ -381,10 +381,11 @@ def main() -> None:
         start = time.perf_counter()
         result["baselines_same_split"] = baselines(load_encoder(args.model), chats, heldout)
         timings[f"{name}: baselines"] = time.perf_counter() - start
-        sample = random.Random(args.seed).sample(heldout, min(args.bot_sample, len(heldout)))
-        start = time.perf_counter()
-        result["bot_on_heldout_sample"] = asyncio.run(bot_on_heldout(workdir, article_intent, sample, args))
-        timings[f"{name}: bot on held-out sample"] = time.perf_counter() - start
+        if args.bot_sample > 0:  # 0: knowledge search only, no Rasa model needed
+            sample = random.Random(args.seed).sample(heldout, min(args.bot_sample, len(heldout)))
+            start = time.perf_counter()
+            result["bot_on_heldout_sample"] = asyncio.run(bot_on_heldout(workdir, article_intent, sample, args))
+            timings[f"{name}: bot on held-out sample"] = time.perf_counter() - start
         report[name] = result
         print_result(name, result)
     report["seconds_per_stage"] = {k: round(v, 1) for k, v in timings.items()}
@@ -398,14 +399,15 @@ def main() -> None:
 
 
 def print_result(name: str, result: dict) -> None:
-    kb, bot, base = result["knowledge_search_on_heldout"], result["bot_on_heldout_sample"], result["baselines_same_split"]
+    kb, bot, base = result["knowledge_search_on_heldout"], result.get("bot_on_heldout_sample"), result["baselines_same_split"]
     print(f"\n== {name}: {result['stream_chats']} resolved chats → {result['articles_published']} articles ==")
     print(f"  grouping: {result['grouping']}")
     print(f"  personal data in published articles: {result['personal_data_in_published_articles']['leaked']}")
     print(f"  knowledge search, held-out: top-1 accuracy {kb['top1_accuracy']:.1%}, deflection {kb['deflection']:.1%}, "
           f"precision {kb['precision']:.1%}")
-    print(f"  bot (real pipeline), {bot['questions']} held-out: deflection {bot['deflection']:.1%}, "
-          f"precision {bot['precision']:.1%}, accuracy {bot['accuracy']:.1%}, p50 {bot['p50_ms']} ms")
+    if bot:
+        print(f"  bot (real pipeline), {bot['questions']} held-out: deflection {bot['deflection']:.1%}, "
+              f"precision {bot['precision']:.1%}, accuracy {bot['accuracy']:.1%}, p50 {bot['p50_ms']} ms")
     print(f"  baselines: 1-NN {base['nearest_neighbour']:.1%}, logistic regression {base['logistic_regression']:.1%}")
     print(f"  German questions vs English articles: top-1 {result['german_check']['top1_accuracy']:.1%}")
     print("  search + the bot's rule by confidence: " + ", ".join(

@@ -93,7 +93,9 @@ _STRONG_CUES = re.compile(
 # and the people customers order for ("für meinen Partner Leopold", "for my daughter Saoirse").
 _RELATIVE = (r"(?:partner(?:in)?|frau|mann|ehemann|ehefrau|freund(?:in)?|tochter|sohn|mutter|vater|oma|opa|bruder|"
              r"schwester|wife|husband|daughter|son|mother|mum|mom|father|dad|friend|girlfriend|boyfriend|brother|"
-             r"sister|grandma|grandpa|neighbour|neighbor|nachbar(?:in)?|kollege|kollegin|colleague)")
+             r"sister|grandma|grandpa|neighbour|neighbor|nachbar(?:in)?|kollege|kollegin|colleague|neffen?|nichte|"
+             r"enkel(?:in)?|cousin(?:e)?|onkel|tante|schwager|schwägerin|schwiegermutter|schwiegervater|nephew|niece|"
+             r"grandson|granddaughter|grandchild|uncle|aunt|stepson|stepdaughter|fiancée?|verlobte[rn]?)")
 _WEAK_CUES = re.compile(
     rf"\b(?i:ich\s+bin|hier\s+ist|hier\s+spricht|i\s+am|i'm|this\s+is|hallo|hi|hey|hello|moin|servus|gruß|grüße|"
     rf"grüßen|regards|thanks|thank\s+you|danke|cheers|best|lg|vg|mfg|bg|cu|ciao|tschüss|bye|"
@@ -107,6 +109,8 @@ _NAME_HERE = re.compile(rf"(?:^|[,.!?:;]\s*|\n\s*|\b(?i:hi|hallo|hello|hey|moin|
 # "Gruß Becker"): whatever word it is, there it names the writer.
 _SIGNATURE = re.compile(rf"(?:(?:^|\n|\s)[–—-]|\b(?i:gruß|grüße|grüßen|lg|vg|mfg|cheers|regards|thanks|danke|best))"
                         rf"\s*[,!]?\s*({_FULL_NAME})\s*[.!]?\s*$")
+# Someone addressed at the start of a sentence: "Gethin, if anything else comes up, …".
+_VOCATIVE = re.compile(rf"(?:^|[.!?]\s+|\n\s*)({_FULL_NAME}),\s+(?=[a-zäöüß])")
 _CAPITALISED = re.compile(rf"\b({_NAME_WORD})(?:\s+({_PARTICLES}{_NAME_WORD}))?")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|\n\s*)$")
 
@@ -221,6 +225,10 @@ class PersonNameRecognizer(EntityRecognizer):
                     results.append(_result("PERSON", match.start(1), match.end(1), SURE_SCORE))
         for match in _SIGNATURE.finditer(text):
             results.append(_result("PERSON", match.start(1), match.end(1), SURE_SCORE))
+        for match in _VOCATIVE.finditer(text):
+            words = match.group(1).split()  # "Gethin, if …", "Oberhuber, für …"; not "Okay, if …" or "Hi Team, can …"
+            if is_clear_name(words[0], language) or all(zipf(w.lower(), language) < COMMON_ZIPF for w in words):
+                results.append(_result("PERSON", match.start(1), match.end(1), SURE_SCORE))
         for match in _CAPITALISED.finditer(text):
             first, last = match.group(1), match.group(2)
             initial = bool(_SENTENCE_START.search(text[:match.start()]))
@@ -307,7 +315,8 @@ def _result(kind: str, start: int, end: int, score: float) -> RecognizerResult:
 
 _STREET_SUFFIX = (r"(?:[Ss]tra(?:ß|ss)e|[Ss]tr\.|[Ww]eg|[Gg]asse|[Aa]llee|[Pp]latz|[Rr]ing|[Dd]amm|[Uu]fer|[Cc]haussee|"
                   r"[Ss]teig|[Pp]fad|[Gg]raben|[Bb]erg|[Ff]eld|[Hh]of|[Mm]arkt|[Bb]rücke|[Tt]or|[Kk]amp|[Ww]all|[Ww]iese|"
-                  r"[Gg]arten|[Rr]ain|[Aa]cker|[Hh]öhe|[Bb]ühl|[Mm]att|[Hh]alde|[Ss]tieg|[Gg]ässli|[Ww]inkel|[Zz]eile)")
+                  r"[Gg]arten|[Rr]ain|[Aa]cker|[Hh]öhe|[Bb]ühl|[Mm]att|[Hh]alde|[Ss]tieg|[Gg]ässli|[Ww]inkel|[Zz]eile|"
+                  r"[Hh]ang|[Ss]traat|[Ll]eite|[Aa]ue|[Gg]rund|[Hh]orst|[Hh]ain|[Ww]eide|[Kk]oppel|[Dd]eich|[Ss]ee)")
 _HOUSE_NUMBER = r"\d{1,4}\s?[a-zA-Z]?\b"
 # Units after a number that make "4 Wochen" or "1000 Euro" a quantity, not a postcode and town.
 _QUANTITY = (r"(?:Euro|EUR|Franken|CHF|Pfund|Stück|Mal|Km|Kilometer|Meter|Watt|Wh|Prozent|Jahre?n?|Tage?n?|Wochen?|"
@@ -318,10 +327,10 @@ def _address_recognizers(language: str) -> list[EntityRecognizer]:
     street_de = rf"\b[A-ZÄÖÜ][a-zäöüß]+(?:[-\s][A-ZÄÖÜ][a-zäöüß]+)*-?{_STREET_SUFFIX}\s+{_HOUSE_NUMBER}"
     street_de_split = r"\b[A-ZÄÖÜ][a-zäöüß]+\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Allee|Platz|Ring|Damm)\s+\d{1,4}\s?[a-zA-Z]?\b"
     # Streets named without a suffix: "Am Mühlgraben 33a", "Zur alten Mühle 92", "An der Kirche 4".
-    street_de_prefix = (r"\b(?:Am|Im|Zum|Zur|Beim|An\s+der|An\s+den|Auf\s+der|Auf\s+dem|In\s+der|In\s+den|Unter\s+den|"
-                        r"Hinter\s+der|Hinter\s+dem|Vor\s+dem|Vor\s+der|Bei\s+der|Alte[rnms]?|Neue[rnms]?|Obere[rnms]?|"
-                        r"Untere[rnms]?)\s+(?:[a-zäöüß]+\s+)?[A-ZÄÖÜ][a-zäöüß]+(?:[-\s][A-ZÄÖÜ][a-zäöüß]+)?\s+"
-                        + _HOUSE_NUMBER)
+    street_de_prefix = (r"\b(?:Am|Im|Zum|Zur|Beim|Unterm|Überm|Hinterm|Vorm|Ans|Aufm|"
+                        r"(?:An|Auf|In|Unter|Hinter|Vor|Bei|Über|Neben|Zwischen)\s+(?:der|den|dem|die|das)|"
+                        r"Alte[rnms]?|Neue[rnms]?|Obere[rnms]?|Untere[rnms]?|Lange[rnms]?|Kleine[rnms]?|Große[rnms]?)"
+                        r"\s+(?:[a-zäöüß]+\s+)?[A-ZÄÖÜ][a-zäöüß]+(?:[-\s][A-ZÄÖÜ][a-zäöüß]+)?\s+" + _HOUSE_NUMBER)
     postcode_city = r"\b(?:D-)?\d{5}\s+[A-ZÄÖÜ][a-zäöüß]+(?:[-\s](?:an\s+der\s+|am\s+|im\s+)?[A-ZÄÖÜ][a-zäöüß]+)?\b"
     # Austria and Switzerland: four digits and a town ("1070 Wien", "CH-8004 Zürich").
     postcode_city_at_ch = (rf"\b(?:A-|CH-)?[1-9]\d{{3}}\s+(?!{_QUANTITY})[A-ZÄÖÜ][a-zäöüßéè]+"
@@ -342,6 +351,7 @@ def _address_recognizers(language: str) -> list[EntityRecognizer]:
     # Licence plates: Germany "DD-J 504", "M-AB 1234E"; Austria "W-12345X", "W 12345 X"; Switzerland "ZH 123456".
     plates = [
         Pattern("licence plate (de)", r"\b[A-ZÄÖÜ]{1,3}[- ][A-Z]{1,2}\s?\d{1,4}[EH]?\b", 0.85),
+        Pattern("licence plate (uk)", r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b", 0.85),
         Pattern("licence plate (at)", r"\b[A-Z]{1,2}[- ]\d{3,6}\s?[A-Z]{1,3}\b", 0.85),
         # German insurance plates of mopeds and S-pedelecs: "843 MD", "482 KTR".
         Pattern("insurance plate (de)", r"\b\d{3}\s?(?!EUR\b|USD\b|CHF\b|GBP\b|PDF\b|USB\b|MB\b|GB\b|KB\b|PS\b|KW\b)"
@@ -356,7 +366,38 @@ def _address_recognizers(language: str) -> list[EntityRecognizer]:
         PatternRecognizer(supported_entity="LICENCE_PLATE", patterns=plates, supported_language=language,
                           name=f"LicencePlateRecognizer_{language}", global_regex_flags=case_sensitive),
         PersonalUrlRecognizer(language),
+        CuedRecognizer("ADDRESS", _ADDRESS_AFTER_CUE, language),
+        CuedRecognizer("LICENCE_PLATE", _PLATE_AFTER_CUE, language),
     ]
+
+
+# What follows a word that announces an address or a plate is one, whatever its shape:
+# "Anschrift ist Rosenhang 40", "Hinterlegt ist jetzt: Unterm Eichholz 31", "Kennzeichen war 605 PS".
+_ADDRESS_AFTER_CUE = re.compile(
+    r"\b(?i:adresse|anschrift|lieferadresse|rechnungsadresse|wohne\s+(?:in\s+der\s+|im\s+|am\s+)?|wohnhaft\s+in|"
+    r"hinterlegt\s+ist(?:\s+jetzt)?|address(?:\s+is)?|live\s+at|living\s+at)\s*(?:ist|is|lautet|:)?\s*:?\s*"
+    r"((?:Flat\s+\d+,\s*)?(?:\d{1,5}\s+)?[A-ZÄÖÜ][\wäöüß.'-]*(?:\s+[\wäöüß.'-]+){0,3}?\s+\d{1,4}\s?[a-zA-Z]?\b"
+    r"(?:/\d{1,3})?)")
+_PLATE_AFTER_CUE = re.compile(
+    r"\b(?i:kennzeichen|versicherungskennzeichen|nummernschild|number\s+plate|licen[cs]e\s+plate|plate|reg(?:istration)?)"
+    r"\s*(?:(?i:war|ist|is|was|lautet|number|nummer)\s+)?:?\s*([A-ZÄÖÜ0-9]{1,4}[- ]?[A-Z0-9]{1,4}(?:\s?[A-Z0-9]{1,4})?)\b")
+
+
+class CuedRecognizer(EntityRecognizer):
+    """A value announced by a cue word; the pattern's first group is the value."""
+
+    def __init__(self, entity: str, pattern: re.Pattern, supported_language: str) -> None:
+        super().__init__(supported_entities=[entity], supported_language=supported_language,
+                         name=f"Cued{entity.title()}Recognizer_{supported_language}")
+        self.entity = entity
+        self.pattern = pattern
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Optional[NlpArtifacts] = None) -> list[RecognizerResult]:
+        return [_result(self.entity, m.start(1), m.end(1), 0.85) for m in self.pattern.finditer(text)
+                if any(ch.isdigit() for ch in m.group(1))]
 
 
 class PersonalUrlRecognizer(EntityRecognizer):

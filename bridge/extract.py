@@ -116,7 +116,8 @@ def _best_agent_answer(texts: list[str]) -> str:
     return answer_core((substantial or texts or [""])[-1])
 
 
-SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
+# Sentence ends, but not after a title ("Frau Dr. Meier" is one sentence).
+SENTENCES = re.compile(r"(?<=[.!?])(?<!\bDr\.)(?<!\bdr\.)(?<!Prof\.)(?<!\bMr\.)(?<!Mrs\.)(?<!\bMs\.)(?<!\bSt\.)\s+|\n+")
 _SALUTATION = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|liebe[rs]?|sehr geehrte[rs]?|guten (?:tag|morgen|abend)"
     r"|moin|servus)\b(?:\b(?:dr|prof|mr|mrs|ms|st|hr|fr|dipl|ing|mag)\.|[^,.!?\n]){0,40}[,!.:]\s*", re.IGNORECASE)
