@@ -333,17 +333,22 @@ class Bridge:
         vectors = np.vstack([m["vector"] for m in plain])
         ranked = [plain[i] for i in np.argsort(-(vectors @ vectors.mean(axis=0)), kind="stable")]
         questions = [(m, words.check(m["question"], language(m))) for m in ranked]
-        canonical, question = next(((m, c) for m, c in questions if c.clean), questions[0])
-        # The answer most agents share, after masking: the medoid in words.
+        canonical, question = next(((m, c) for m, c in questions if c.public),
+                                   next(((m, c) for m, c in questions if c.clean), questions[0]))
+        # The answer most agents share, after masking: the medoid in words, without its
+        # sentences that are mostly this one conversation's own ("I have noted … as the recipient").
         agents = SharedWords(((m["conversation_id"], m["answer"]) for m in members), k)
-        answers = [(m, words.check(m["answer"], language(m))) for m in members]
-        best, answer = max(answers, key=lambda mc: (answer_agreement(agents, mc[1].text), mc[0]["id"]))
+        answers = []
+        for member in members:
+            shortened, moved = shared_sentences(words, member["answer"], language(member))
+            answers.append((member, words.check(shortened, language(member)), moved))
+        best, answer, moved = max(answers, key=lambda a: (answer_agreement(agents, a[1].text), a[0]["id"]))
         alternatives: list[str] = []
         for member in fitting:
             text = without_contact_lines(member["question"])
             if member is canonical or text in alternatives or text == question.text or len(text) > MAX_QUESTION_CHARS:
                 continue
-            if words.check(text, language(member)).clean:
+            if words.check(text, language(member)).public:
                 alternatives.append(text)
         slug = group["draft_slug"] or self._free_slug(question.text, group_id)
         try:
@@ -359,7 +364,7 @@ class Bridge:
             logger.exception("could not write the draft of bridge group %s", group_id)
             return None
         flags = (_flags("question", canonical["question_spans"], question)
-                 + _flags("answer", best["answer_spans"], answer))
+                 + _flags("answer", best["answer_spans"], answer, moved))
         for number, flag in enumerate(flags):
             flag.update(id=number, resolved=False)
         return slug, flags
@@ -395,12 +400,50 @@ class Bridge:
             return {s: int(n) for s, n in conn.execute(select(pairs.c.status, func.count()).group_by(pairs.c.status))}
 
 
-def _flags(field: str, spans: list[dict], checked: Checked) -> list[dict]:
+def shared_sentences(words: SharedWords, answer: str, language: str) -> tuple[str, Callable[[int], Optional[int]]]:
+    """The answer without the sentences in which no more than half the content words are shared by k conversations,
+    and without those about this customer (holding a placeholder: "we'll confirm to [E-MAIL]").
+
+    A line an agent wrote for one customer ("Ich habe das für Sie geprüft, Herr …",
+    "I've noted … as the recipient") carries that customer, whatever the recognizers made
+    of it; the answer itself is what the agents say to everyone. Never everything goes.
+    Also returns where a position of the answer is in the shortened text (None: dropped).
+    """
+    pieces = _sentence_spans(answer)
+    kept = [(start, end) for start, end in pieces if words.shared_share(answer[start:end], language) > 0.5
+            and not _PLACEHOLDER.search(answer[start:end])] or pieces
+    offsets, position = [], 0
+    for start, end in kept:
+        offsets.append((start, end, position))
+        position += end - start + 1
+    text = " ".join(answer[start:end] for start, end in kept)
+
+    def moved(pos: int) -> Optional[int]:
+        return next((new + pos - start for start, end, new in offsets if start <= pos < end), None)
+
+    return text, moved
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of the text starts and ends, split as SENTENCES splits."""
+    spans, start = [], 0
+    for separator in SENTENCES.finditer(text):
+        if text[start:separator.start()].strip():
+            spans.append((start, separator.start()))
+        start = separator.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def _flags(field: str, spans: list[dict], checked: Checked,
+           moved: Callable[[int], Optional[int]] = lambda pos: pos) -> list[dict]:
     """What an editor must check: the anonymizer's unsure findings, and words few customers wrote that were kept."""
     flags = []
     for span in spans or []:
-        if span["unsure"] and span["start"] in checked.moved:
-            start = checked.moved[span["start"]]
+        position = moved(span["start"]) if span["unsure"] else None
+        if position is not None and position in checked.moved:
+            start = checked.moved[position]
             placeholder = PLACEHOLDERS.get(span["kind"], "")
             flags.append({"field": field, "start": start, "end": start + len(placeholder), "kind": span["kind"],
                           "unsure": True})

@@ -44,10 +44,16 @@ class Checked:
     masked: tuple[Word, ...]
     kept_rare: tuple[Word, ...]  # positions refer to `text`
     moved: dict[int, int]  # where each kept word of the original text starts in `text`
+    name_like: tuple[Word, ...] = ()  # kept words few wrote that may be a name ("Wolf", an English "Fox")
 
     @property
     def clean(self) -> bool:
         return not self.masked
+
+    @property
+    def public(self) -> bool:
+        """Fit to stand as a customer's wording in public: nothing masked, nothing that may be a name."""
+        return not self.masked and not self.name_like
 
 
 def tokens(text: str) -> list[re.Match]:
@@ -89,7 +95,7 @@ class SharedWords:
                 while 0 <= other < len(matches) and self._joins_name(matches, verdicts, index, other, text, language):
                     verdicts[other] = ("NAME", verdicts[other][1])
                     other += step
-        pieces, masked, kept_rare = [], [], []
+        pieces, masked, kept_rare, name_like = [], [], [], []
         moved: dict[int, int] = {}
         position, shift = 0, 0
         for match, (verdict, support) in zip(matches, verdicts):
@@ -100,6 +106,8 @@ class SharedWords:
                 pieces.append(match.group())
                 if verdict == "keep" and self._worth_a_look(match.group(), language):
                     kept_rare.append(Word(match.start() + shift, match.end() + shift, match.group(), support))
+                if verdict == "keep" and self._may_be_a_name(match, text, language):
+                    name_like.append(Word(match.start() + shift, match.end() + shift, match.group(), support))
             else:
                 placeholder = f"[{verdict}]"
                 # Two masked words in a row become one placeholder ("[NAME] [NAME]" → "[NAME]").
@@ -112,7 +120,15 @@ class SharedWords:
                 masked.append(word)
             position = match.end()
         pieces.append(text[position:])
-        return Checked("".join(pieces), tuple(masked), tuple(kept_rare), moved)
+        return Checked("".join(pieces), tuple(masked), tuple(kept_rare), moved, tuple(name_like))
+
+    def shared_share(self, text: str, language: str) -> float:
+        """The share of a text's content words (not function words, not placeholders) that k conversations wrote."""
+        content = [_key(m.group()) for m in tokens(text) if not m.group().startswith("[")
+                   and zipf(_key(m.group()), language) < FUNCTION_WORD_ZIPF]
+        if not content:
+            return 1.0
+        return sum(1 for word in content if self.support.get(word, 0) >= self.k) / len(content)
 
     def _verdict(self, match: re.Match, text: str, language: str) -> tuple[str, int]:
         token = match.group()
@@ -145,6 +161,15 @@ class SharedWords:
         frequency = zipf(key, language)
         return (token[:1].isupper() and key in dictionary_names() and frequency < FUNCTION_WORD_ZIPF) \
             or frequency < EVERYDAY_ZIPF
+
+    def _may_be_a_name(self, match: re.Match, text: str, language: str) -> bool:
+        """A capitalised first-name word, or in English a capitalised word inside a sentence (a proper noun)."""
+        token = match.group()
+        if not token[:1].isupper() or _key(token) in self.vocabulary or zipf(_key(token), language) >= FUNCTION_WORD_ZIPF:
+            return False
+        if _key(token) in dictionary_names():
+            return True
+        return language == "en" and not _SENTENCE_END.search(text[:match.start()]) and token != "I"
 
     def _joins_name(self, matches: list[re.Match], verdicts: list[tuple[str, int]], index: int, other: int,
                     text: str, language: str) -> bool:

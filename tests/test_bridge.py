@@ -212,7 +212,7 @@ def test_approving_publishes_the_edited_article_and_writes_the_audit_log(bridge,
 
 def test_an_unresolved_flag_blocks_approval(bridge, chats):
     for language, question in DOG_QUESTIONS[:3]:
-        resolved_chat(chats, question, f"Yes. Our guide Frank said dogs on a leash are fine. {DOG_ANSWER}", language)
+        resolved_chat(chats, question, "Our guide Frank says dogs on a leash are welcome on all guided tours.", language)
     bridge.run()
     review = Review(bridge.engine, bridge.knowledge)
     (item,) = review.queue()
@@ -393,3 +393,36 @@ def test_a_group_started_after_two_groups_were_folded_in_the_same_run_is_drafted
     summary = strict.run()
     assert summary.groups_merged >= 1 and summary.drafts_created == 2
     assert sorted(item.customers for item in Review(bridge.engine, bridge.knowledge).queue()) == [3, 3]
+
+
+def test_a_line_the_agent_wrote_for_one_customer_is_left_out_of_the_answer(bridge, chats):
+    contacts = ("Rose Baker", "Mark Wood", "Grace Hill")
+    for (language, question), contact in zip(DOG_QUESTIONS, contacts):
+        resolved_chat(chats, question, f"{DOG_ANSWER} I have noted {contact} as your contact.", language)
+    bridge.run()
+    (item,) = Review(bridge.engine, bridge.knowledge).queue()
+    draft = bridge.knowledge.store.get(item.slug, public_only=False)
+    assert draft.answer == DOG_ANSWER
+
+
+def test_a_wording_with_a_word_that_may_be_a_name_is_no_phrasing(bridge, chats):
+    resolved_chat(chats, "Can I take my dog along on the guided bike tour? Asking for Fox.", DOG_ANSWER)
+    resolved_chat(chats, "Is my dog allowed to come on the guided bike tour?", DOG_ANSWER)
+    resolved_chat(chats, "Can my dog join me on the guided bike tour?", DOG_ANSWER)
+    bridge.run()
+    (item,) = Review(bridge.engine, bridge.knowledge).queue()
+    draft = bridge.knowledge.store.get(item.slug, public_only=False)
+    public = [draft.question, draft.answer, *bridge.knowledge.store.alternatives(draft.id)]
+    assert not any("Fox" in text for text in public)
+
+
+def test_a_word_one_customer_wrote_reaches_no_draft_text_or_slug(bridge, chats):
+    resolved_chat(chats, "Hi there, Zwirbelquast here: can I take my dog along on the guided bike tour?",
+                  f"Sure, Zwirbelquast! {DOG_ANSWER}")
+    resolved_chat(chats, "Is my dog allowed to come on the guided bike tour?", DOG_ANSWER)
+    resolved_chat(chats, "Can my dog join me on the guided bike tour?", DOG_ANSWER)
+    bridge.run()
+    (item,) = Review(bridge.engine, bridge.knowledge).queue()
+    draft = bridge.knowledge.store.get(item.slug, public_only=False)
+    public = " ".join([draft.slug, draft.question, draft.answer, *bridge.knowledge.store.alternatives(draft.id)])
+    assert "zwirbelquast" not in public.lower()
