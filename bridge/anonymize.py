@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Collection, Iterable, Optional
 
 import tldextract.tldextract
 
@@ -487,13 +487,18 @@ class Anonymizer:
         self.operators = operators
         self._lock = threading.Lock()  # spaCy pipelines are not thread-safe
 
-    def anonymize(self, text: str, language: str, known_names: Iterable[str] = ()) -> Anonymized:
+    def anonymize(self, text: str, language: str, known_names: Iterable[str] = (),
+                  public_words: Collection[str] = frozenset()) -> Anonymized:
+        """`public_words` (lowercase; the published articles' words): an unsure finding that is one of them stays."""
         language = language if language in LANGUAGES else "en"
         ad_hoc = _known_names_recognizer(known_names, language)
         with self._lock:
             results = self.analyzer.analyze(
                 text=text, language=language, score_threshold=0.3, ad_hoc_recognizers=[ad_hoc] if ad_hoc else None
             )
+            # "Visa" is in the name dictionary, and in the shop's payment article.
+            results = [r for r in results if not (r.entity_type.endswith(UNSURE)
+                                                  and text[r.start:r.end].lower() in public_words)]
             result = self.anonymizer.anonymize(text=text, analyzer_results=results, operators=self.operators)
         spans = tuple(
             sorted(

@@ -166,8 +166,8 @@ class Bridge:
             summary.skipped_empty += 1
             self._skip(raw, "empty", "no customer question or no answer in the transcript")
             return None
-        question = self.anonymizer.anonymize(raw.question, language, raw.known_names)
-        answer = self.anonymizer.anonymize(raw.answer, language, raw.known_names)
+        question = self.anonymizer.anonymize(raw.question, language, raw.known_names, self._vocabulary())
+        answer = self.anonymizer.anonymize(raw.answer, language, raw.known_names, self._vocabulary())
         if question.uncertain or answer.uncertain:
             summary.skipped_uncertain += 1
             self._skip(raw, "uncertain", "still looks personal after anonymization: "

@@ -133,3 +133,9 @@ def test_replacements_are_positioned_in_the_anonymized_text(anonymizer):
     result = anonymizer.anonymize("Mail an jana@example.org bitte", "de")
     (span,) = result.spans
     assert result.text[span.start:span.end] == "[E-MAIL]" and span.kind == "EMAIL_ADDRESS"
+
+
+def test_an_unsure_name_that_is_a_word_of_the_published_articles_stays(anonymizer):
+    text = "You can pay with Visa or by invoice."
+    assert "[NAME]" in anonymizer.anonymize(text, "en").text
+    assert anonymizer.anonymize(text, "en", public_words={"visa", "invoice"}).text == text
