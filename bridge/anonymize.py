@@ -99,8 +99,8 @@ _RELATIVE = (r"(?:partner(?:in)?|frau|mann|ehemann|ehefrau|freund(?:in)?|tochter
 _WEAK_CUES = re.compile(
     rf"\b(?i:ich\s+bin|hier\s+ist|hier\s+spricht|i\s+am|i'm|this\s+is|hallo|hi|hey|hello|moin|servus|gruß|grüße|"
     rf"grüßen|regards|thanks|thank\s+you|danke|cheers|best|lg|vg|mfg|bg|cu|ciao|tschüss|bye|"
-    rf"(?:für|for|an|to)\s+(?:meine[nmr]?|my|unsere[nmr]?|our)\s+{_RELATIVE}|"
-    rf"(?:meine[nmr]?|my)\s+{_RELATIVE})\s*[,:]?\s+({_FULL_NAME})"
+    rf"(?:für|for|an|to)\s+(?:mein(?:e[nmr]?)?|my|unser(?:e[nmr]?)?|our)\s+{_RELATIVE}|"
+    rf"(?:mein(?:e[nmr]?)?|my)\s+{_RELATIVE})\s*[,:]?\s+({_FULL_NAME})"
 )
 # "Hamish Fox here", "Ebba hier": the name before the cue.
 _NAME_HERE = re.compile(rf"(?:^|[,.!?:;]\s*|\n\s*|\b(?i:hi|hallo|hello|hey|moin|servus)\s+(?i:there\s+)?,?\s*)"
@@ -111,7 +111,9 @@ _SIGNATURE = re.compile(rf"(?:(?:^|\n|\s)[–—-]|\b(?i:gruß|grüße|grüßen|
                         rf"\s*[,!]?\s*({_FULL_NAME})\s*[.!]?\s*$")
 # Someone addressed at the start of a sentence: "Gethin, if anything else comes up, …".
 _VOCATIVE = re.compile(rf"(?:^|[.!?]\s+|\n\s*)({_FULL_NAME}),\s+(?=[a-zäöüß])")
-_CAPITALISED = re.compile(rf"\b({_NAME_WORD})(?:\s+({_PARTICLES}{_NAME_WORD}))?")
+# Every capitalised word with the one after it, overlapping: in "Yesterday Hauke Zimmermann"
+# both "Yesterday Hauke" and "Hauke Zimmermann" are looked at.
+_CAPITALISED = re.compile(rf"\b(?=({_NAME_WORD})(?:\s+({_PARTICLES}{_NAME_WORD}))?)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|\n\s*)$")
 
 
