@@ -33,4 +33,5 @@ run search benchmarks/bench_search.py --sizes "${SIZES:-1000,10000,100000,100000
 run bridge benchmarks/bench_bridge.py --chats 2000 --seed 13
 run widget benchmarks/bench_widget.py
 run eval_loop benchmarks/eval_loop.py --seed 13 --out "$OUT/eval_loop.json"
+run eval_privacy benchmarks/eval_privacy.py --seed 29 --json "$OUT/eval_privacy.json"
 echo; echo "results in $OUT"
