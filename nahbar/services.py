@@ -53,7 +53,7 @@ def open_bridge(settings: Settings, engine: Engine, knowledge: KnowledgeBase) ->
         engine,
         knowledge,
         load_anonymizer(str(settings.data_dir / "nlp")),
-        PrivateTopics.load(settings.private_topics_path),
+        PrivateTopics.load(settings.private_topics_path, settings.bridge_sensitive_threshold),
         BridgeSettings(min_customers=settings.bridge_min_customers, group_threshold=settings.bridge_group_threshold,
                        answer_threshold=settings.bridge_answer_threshold),
     )

