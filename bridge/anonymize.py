@@ -76,7 +76,10 @@ _RESIDUE = [
 ]
 
 # A capitalised name word: "Jana", "Karl-Heinz", "McAllister", "O'Brien".
-_NAME_WORD = r"[A-ZÄÖÜ](?:[a-zäöüßéèáàíóú]+|['’][A-ZÄÖÜ][a-zäöüß]+)(?:[A-ZÄÖÜ][a-zäöüß]+)?(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
+_UPPER = "A-ZÄÖÜÉÈÁÀÍÓÚÇŞĞİÑØÅÆŠŽČĆŁŃŚŹŻ"
+_LOWER = "a-zäöüßéèáàíóúçşğıñøåæœšžčćłńśźżãõâêîôûëïý"
+_NAME_WORD = (rf"[{_UPPER}](?:[{_LOWER}]+|['’][{_UPPER}][{_LOWER}]+)(?:[{_UPPER}][{_LOWER}]+)?"
+              rf"(?:-[{_UPPER}][{_LOWER}]+)?")
 # "van der Berg", "von Hohenberg": particles between first name and surname, or opening a surname.
 _PARTICLES = r"(?:(?:[Vv]an|[Vv]on|[Dd]e|[Dd]er|[Dd]en|[Dd]a|[Dd]i|[Zz]u|[Tt]en|[Tt]er|[Ll]e|[Ll]a)\s+){0,2}"
 _FULL_NAME = rf"{_PARTICLES}{_NAME_WORD}(?:\s+{_PARTICLES}{_NAME_WORD})?"

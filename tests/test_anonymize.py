@@ -64,6 +64,7 @@ CASES = [
     ("de", "Mein Versicherungskennzeichen ist 843 MD.", "843 MD", "[PLATE]"),
     ("de", "Alles klar, danke. Gruß Becker", "Becker", "[NAME]"),
     ("en", "Done. Gethin, if anything else comes up, just write.", "Gethin", "[NAME]"),
+    ("en", "Hi, I'm Ayşe Kowalski, I ordered a bike.", "Ayşe Kowalski", "[NAME]"),
     ("de", "Vielen Dank, Frau Dr. Oberhuber, für die schnelle Rückmeldung.", "Oberhuber", "[NAME]"),
     ("de", "Es ist für meinen Neffen Emrah.", "Emrah", "[NAME]"),
     ("de", "Anschrift ist Rosenhang 40.", "Rosenhang 40", "[ADDRESS]"),
