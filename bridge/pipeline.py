@@ -155,7 +155,8 @@ class Bridge:
     def _take(self, raw: RawPair, state: "_GroupingState", summary: RunSummary) -> Optional[int]:
         """The id of the stored pair, or None when it was skipped."""
         language = raw.language or "en"
-        customer = self.anonymizer.anonymize(raw.customer_text or raw.question, language, raw.known_names).text
+        customer = "" if raw.resolution_kind == "personal" else self.anonymizer.anonymize(
+            raw.customer_text or raw.question, language, raw.known_names).text  # read by meaning, never kept
         reason = private_reason(self.topics, raw.resolution_kind, customer, raw.customer_text, raw.question,
                                 raw.answer)
         if reason:

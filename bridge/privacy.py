@@ -16,6 +16,7 @@ import hashlib
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional, Protocol
 
@@ -39,7 +40,6 @@ class SentenceEncoder(Protocol):
 @dataclass(frozen=True)
 class Category:
     name: str
-    labels: dict[str, str]
     stems: tuple[str, ...]
     examples: tuple[str, ...] = ()
 
@@ -80,8 +80,7 @@ class PrivateTopics:
                     or not isinstance(entry.get("examples", []), list):
                 raise ValueError(f"{path}: category {name!r} needs lists 'stems' and/or 'examples'")
             categories[str(name)] = Category(
-                str(name), {str(k): str(v) for k, v in (entry.get("label") or {}).items()},
-                tuple(str(s).lower().strip() for s in entry.get("stems", []) if str(s).strip()),
+                str(name), tuple(str(s).lower().strip() for s in entry.get("stems", []) if str(s).strip()),
                 tuple(str(e).strip() for e in entry.get("examples", []) if str(e).strip()))
         ordinary = data.get("ordinary") or []
         if not isinstance(ordinary, list):
@@ -90,17 +89,11 @@ class PrivateTopics:
 
     # -- words ----------------------------------------------------------------------------
 
-    def topic_of(self, *texts: str) -> Optional[str]:
-        """The first category one of whose stems starts a word of the texts."""
-        finding = self._by_words(" ".join(texts))
-        return finding.category if finding else None
-
     def _by_words(self, text: str) -> Optional[Finding]:
         joined = " " + re.sub(r"\s+", " ", text.lower()) + " "
         for category in self.categories.values():
-            for stem in category.stems:
-                if re.search(r"(?<![\w])" + re.escape(stem), joined):
-                    return Finding(category.name, "word")
+            if category.stems and _stems_pattern(category.stems).search(joined):
+                return Finding(category.name, "word")
         return None
 
     # -- meaning --------------------------------------------------------------------------
@@ -143,9 +136,11 @@ class PrivateTopics:
                 return Finding(category, "meaning")
         return None
 
-    def label(self, category: str, language: str = "en") -> str:
-        entry = self.categories.get(category)
-        return (entry.labels.get(language) or entry.labels.get("en") or category) if entry else category
+
+@lru_cache(maxsize=256)
+def _stems_pattern(stems: tuple[str, ...]) -> re.Pattern:
+    """One pattern for a category's stems, each matched at the start of a word."""
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(stem) for stem in stems) + ")")
 
 
 _TRAINING = threading.Lock()
