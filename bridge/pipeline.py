@@ -448,7 +448,10 @@ def _flags(field: str, spans: list[dict], checked: Checked,
             placeholder = PLACEHOLDERS.get(span["kind"], "")
             flags.append({"field": field, "start": start, "end": start + len(placeholder), "kind": span["kind"],
                           "unsure": True})
-    for word in checked.kept_rare:
+    # Kept words fewer than k wrote that are rare or may be a name (a question with none of
+    # them was preferred; the answer keeps what most agents share).
+    rare = {word.start: word for word in checked.kept_rare + checked.name_like}
+    for word in rare.values():
         flags.append({"field": field, "start": word.start, "end": word.end, "kind": "RARE WORD", "unsure": True,
                       "text": word.text, "customers": word.support})
     return sorted(flags, key=lambda f: f["start"])
