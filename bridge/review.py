@@ -7,15 +7,16 @@ after. Nothing here depends on the web layer.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from bridge.schema import audit, groups, pairs
 from bridge.shared_words import SharedWords
-from knowledge.articles import MAX_QUESTION_CHARS, ArticleError, ArticleInput
+from knowledge.articles import MAX_PHRASINGS, MAX_QUESTION_CHARS, ArticleError, ArticleInput
 from knowledge.base import KnowledgeBase
 from knowledge.store import as_utc, utcnow
 
@@ -113,15 +114,11 @@ class Review:
             raise ReviewError("The article is no longer published.")
         words = SharedWords(((m.conversation_id, f"{m.question}\n{m.answer}") for m in members), self.min_customers,
                             SharedWords.vocabulary_of((article.question, article.answer)))
-        phrasings = self.knowledge.store.alternatives(article.id)
-        for member in members[row.size_at_decision or 0:]:
-            text = member.question
-            if text in phrasings or text == article.question or len(text) > MAX_QUESTION_CHARS:
-                continue
-            if words.check(text, member.language or article.language).clean:
-                phrasings.append(text)
+        new = [m.question for m in members[row.size_at_decision or 0:]
+               if words.check(m.question, m.language or article.language).clean]
+        phrasings = _with_wordings(self.knowledge.store.alternatives(article.id), new, article.question)
         data = ArticleInput(article.slug, article.language, article.question, article.answer, article.topic,
-                            article.tags, "published", article.origin, tuple(phrasings[:50]))
+                            article.tags, "published", article.origin, phrasings)
         result = self.knowledge.save(data, actor=actor, note=f"customer wordings from bridge group {group_id}")
         with self.engine.begin() as conn:
             conn.execute(update(groups).where(groups.c.id == group_id).values(size_at_decision=len(members), updated_at=utcnow()))
@@ -158,10 +155,10 @@ class Review:
                             before.tags, "published", "bridge", tuple(self.knowledge.store.alternatives(before.id)))
         try:
             data = ArticleInput.from_mapping({**_mapping(data), "status": "published"})
-            result = self.knowledge.save(data, actor=actor, note=f"approved from bridge group {group_id}")
         except ArticleError as exc:
             raise ReviewError(str(exc)) from exc
-        self._decide(group_id, "approved", actor, flags=flags, article_id=result.article.id)
+        with self._deciding(group_id, "approved", actor, flags=flags, article_id=before.id):
+            result = self.knowledge.save(data, actor=actor, note=f"approved from bridge group {group_id}")
         self._audit(actor, "approve", group_id, before.slug, _snapshot(before), _snapshot(result.article), None)
         return before.slug
 
@@ -171,9 +168,9 @@ class Review:
             raise ReviewError("Say why the draft is rejected.")
         row = self._draft_group(group_id)
         before = self.knowledge.store.get(row.draft_slug, public_only=False)
-        if before is not None:
-            self.knowledge.set_status(before.slug, "withdrawn", actor, note=f"rejected: {reason}"[:200])
-        self._decide(group_id, "rejected", actor, reason=reason)
+        with self._deciding(group_id, "rejected", actor, reason=reason):
+            if before is not None:
+                self.knowledge.set_status(before.slug, "withdrawn", actor, note=f"rejected: {reason}"[:200])
         self._audit(actor, "reject", group_id, row.draft_slug, _snapshot(before), None, reason)
 
     def merge(self, group_id: int, actor: str, target_slug: str) -> None:
@@ -183,16 +180,14 @@ class Review:
         if target is None:
             raise ReviewError("Choose a published article to merge into.")
         draft = self.knowledge.store.get(row.draft_slug, public_only=False)
-        phrasings = self.knowledge.store.alternatives(target.id)
-        for text in ([draft.question] if draft else []) + (self.knowledge.store.alternatives(draft.id) if draft else []):
-            if text not in phrasings and text != target.question and len(text) <= MAX_QUESTION_CHARS:
-                phrasings.append(text)
+        new = ([draft.question] + self.knowledge.store.alternatives(draft.id)) if draft else []
+        phrasings = _with_wordings(self.knowledge.store.alternatives(target.id), new, target.question)
         data = ArticleInput(target.slug, target.language, target.question, target.answer, target.topic, target.tags,
-                            "published", target.origin, tuple(phrasings[:50]))
-        result = self.knowledge.save(data, actor=actor, note=f"merged bridge group {group_id}")
-        if draft is not None:
-            self.knowledge.set_status(draft.slug, "withdrawn", actor, note=f"merged into {target.slug}")
-        self._decide(group_id, "merged", actor, article_id=target.id)
+                            "published", target.origin, phrasings)
+        with self._deciding(group_id, "merged", actor, article_id=target.id):
+            result = self.knowledge.save(data, actor=actor, note=f"merged bridge group {group_id}")
+            if draft is not None:
+                self.knowledge.set_status(draft.slug, "withdrawn", actor, note=f"merged into {target.slug}")
         self._audit(actor, "merge", group_id, target.slug, _snapshot(target), _snapshot(result.article), None)
 
     def audit_log(self, limit: int = 200) -> list[dict[str, Any]]:
@@ -208,6 +203,22 @@ class Review:
         if row is None or row.status != "draft":
             raise ReviewError("This draft has been decided already or does not exist.")
         return row
+
+    @contextmanager
+    def _deciding(self, group_id: int, status: str, actor: str, **values: Any) -> Iterator[None]:
+        """Take the decision first (one conditional UPDATE: of two editors, one wins), then carry it out.
+
+        Publishing first let two editors approving at once both publish. If carrying the
+        decision out fails, the draft is pending again.
+        """
+        self._decide(group_id, status, actor, **values)
+        try:
+            yield
+        except BaseException:
+            with self.engine.begin() as conn:
+                conn.execute(update(groups).where(groups.c.id == group_id, groups.c.status == status)
+                             .values(status="draft", updated_at=utcnow()))
+            raise
 
     def _decide(self, group_id: int, status: str, actor: str, reason: Optional[str] = None,
                 flags: Optional[list] = None, article_id: Optional[int] = None) -> None:
@@ -230,6 +241,17 @@ class Review:
         with self.engine.begin() as conn:
             conn.execute(insert(audit).values(actor=actor, action=action, group_id=group_id, article_slug=slug,
                                               before=before, after=after, reason=reason, at=utcnow()))
+
+
+def _with_wordings(phrasings: list[str], new: Sequence[str], question: str) -> tuple[str, ...]:
+    """Every phrasing the article has, and the new wordings after them, as far as an article holds them."""
+    result = list(phrasings)
+    for text in new:
+        if len(result) >= MAX_PHRASINGS:
+            break
+        if text not in result and text != question and len(text) <= MAX_QUESTION_CHARS:
+            result.append(text)
+    return tuple(result)
 
 
 def _snapshot(article: Any) -> Optional[dict[str, Any]]:

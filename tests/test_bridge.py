@@ -435,3 +435,81 @@ def test_a_lower_sensitive_threshold_holds_back_more(encoder):
     lenient.trained(encoder)
     assert strict.find(question) is not None
     assert lenient.find(question) is None
+
+
+def _with_many_phrasings(knowledge, slug: str, count: int = 60) -> list[str]:
+    """Imported articles often carry more phrasings than a bridge run ever adds at once."""
+    from knowledge.articles import ArticleInput
+
+    article = knowledge.store.get(slug)
+    phrasings = [f"{article.question} (wording {number})" for number in range(count)]
+    knowledge.save(ArticleInput(article.slug, article.language, article.question, article.answer, article.topic,
+                                article.tags, "published", article.origin, tuple(phrasings)), actor="importer")
+    return phrasings
+
+
+def test_adding_wordings_to_an_article_with_many_phrasings_keeps_every_one(bridge, chats):
+    for question in ("How long does the delivery of a bike take?", "How many days does delivery take?"):
+        resolved_chat(chats, question, "Parts ship in a day; complete bikes come by freight in 5 to 8 working days.")
+    bridge.run()
+    review = Review(bridge.engine, bridge.knowledge)
+    (update,) = review.suggested_updates()
+    existing = _with_many_phrasings(bridge.knowledge, update["article"].slug)
+    review.add_phrasings(update["group_id"], "erin")
+    phrasings = bridge.knowledge.store.alternatives(update["article"].id)
+    assert set(existing) <= set(phrasings) and "How many days does delivery take?" in phrasings
+
+
+def test_merging_into_an_article_with_many_phrasings_keeps_every_one(bridge, chats):
+    review, item = drafted(bridge, chats)
+    existing = _with_many_phrasings(bridge.knowledge, "service-appointment")
+    review.merge(item.group_id, "erin", "service-appointment")
+    phrasings = bridge.knowledge.store.alternatives(bridge.knowledge.store.get("service-appointment").id)
+    assert set(existing) <= set(phrasings) and DOG_QUESTIONS[0][1] in phrasings
+
+
+def test_two_editors_approving_one_draft_at_once_publish_it_once(bridge, chats, monkeypatch):
+    import threading
+    import time
+
+    review, item = drafted(bridge, chats)
+    save, published = bridge.knowledge.save, []
+
+    def slow_save(data, *args, **kwargs):  # widens the window between the check and the decision
+        if data.status == "published":
+            published.append(data.slug)
+            time.sleep(0.3)
+        return save(data, *args, **kwargs)
+
+    monkeypatch.setattr(bridge.knowledge, "save", slow_save)
+    outcomes = []
+
+    def approve(editor):
+        try:
+            outcomes.append(review.approve(item.group_id, editor, "Dogs on guided tours?", DOG_ANSWER, []))
+        except ReviewError as exc:
+            outcomes.append(str(exc))
+
+    editors = [threading.Thread(target=approve, args=(name,)) for name in ("erin", "frank")]
+    for thread in editors:
+        thread.start()
+    for thread in editors:
+        thread.join(10)
+    assert len(published) == 1
+    assert len(outcomes) == 2 and item.slug in outcomes
+    assert any("decided" in outcome for outcome in outcomes)  # the other editor is told
+    assert [entry["action"] for entry in review.audit_log()] == ["approve"]
+
+
+def test_a_draft_whose_publishing_fails_is_pending_again(bridge, chats, monkeypatch):
+    review, item = drafted(bridge, chats)
+
+    def broken_save(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(bridge.knowledge, "save", broken_save)
+    with pytest.raises(RuntimeError):
+        review.approve(item.group_id, "erin", "Dogs on guided tours?", DOG_ANSWER, [])
+    monkeypatch.undo()
+    assert [i.group_id for i in review.queue()] == [item.group_id]
+    assert review.approve(item.group_id, "erin", "Dogs on guided tours?", DOG_ANSWER, []) == item.slug
