@@ -52,7 +52,11 @@ class AgentChannel:
 
     async def on_logout(self, token: str, user: StaffUser) -> None:
         """Close the sockets opened with the ended session; other sessions of the user stay."""
-        for sid, _eio_sid in list(self.sio.manager.get_participants(AGENT_NAMESPACE, agent_room(user.id))):
+        try:
+            participants = list(self.sio.manager.get_participants(AGENT_NAMESPACE, agent_room(user.id)))
+        except KeyError:  # no console ever connected to this process: nothing to close
+            return
+        for sid, _eio_sid in participants:
             stored = await self.sio.get_session(sid, namespace=AGENT_NAMESPACE)
             if stored.get("token") == token:
                 await self.sio.disconnect(sid, namespace=AGENT_NAMESPACE)
@@ -75,7 +79,7 @@ class AgentChannel:
             await self.handoff.agent_disconnected(user)
 
     def _guarded(self, handler: Callable[[StaffUser, dict[str, Any]], Awaitable[dict[str, Any]]]):
-        async def run(sid: str, data: Any = None) -> dict[str, Any]:
+        async def run(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
             user = await self._user(sid)
             if user is None:  # expired or disabled since the socket opened
                 return {"ok": False, "error": "Your session has ended; log in again."}

@@ -52,7 +52,7 @@ class WidgetChannel:
         sio.on("offline_message", self.on_offline_message)
         sio.on("disconnect", self.on_disconnect)
 
-    async def on_session_request(self, sid: str, data: Any = None) -> None:
+    async def on_session_request(self, sid: str, data: Any = None, *_extra: Any) -> None:
         data = data if isinstance(data, dict) else {}
         custom = data.get("customData") if isinstance(data.get("customData"), dict) else {}
         session, history = await self.service.open(data.get("session_id"), custom.get("language"))
@@ -65,7 +65,7 @@ class WidgetChannel:
             if status["state"] != "bot":
                 await self.sio.emit("handoff", status, room=sid)
 
-    async def on_user_uttered(self, sid: str, data: Any = None) -> None:
+    async def on_user_uttered(self, sid: str, data: Any = None, *_extra: Any) -> None:
         session = await self._checked_session(sid, data, "message")
         if session is None:
             return
@@ -82,12 +82,12 @@ class WidgetChannel:
         for reply in replies:
             await self.sio.emit("bot_uttered", bot_uttered_payload(reply), room=_room(session))
 
-    async def on_customer_typing(self, sid: str, data: Any = None) -> None:
+    async def on_customer_typing(self, sid: str, data: Any = None, *_extra: Any) -> None:
         session = await self._session(sid)
         if session is not None and session.conversation is not None and isinstance(data, dict):
             await self.handoff.customer_typing(session.conversation, bool(data.get("typing")))
 
-    async def on_offline_message(self, sid: str, data: Any = None) -> None:
+    async def on_offline_message(self, sid: str, data: Any = None, *_extra: Any) -> None:
         session = await self._checked_session(sid, data, "email")
         if session is None:
             return

@@ -39,6 +39,7 @@ from bridge.review import Review
 from bridge.web import EditorConsole
 from knowledge.base import KnowledgeBase
 from knowledge.web import KnowledgeSite
+from nahbar.bad_input import bad_input
 from nahbar.services import connect, open_bridge, open_knowledge
 from nahbar.settings import Settings, SettingsError
 from staff.accounts import StaffStore
@@ -116,7 +117,7 @@ async def build_parts(settings: Settings) -> Parts:
 
 
 def create_app(parts: Parts) -> web.Application:
-    app = web.Application(client_max_size=256 * 1024)
+    app = web.Application(client_max_size=256 * 1024, middlewares=[bad_input])
     app[PARTS] = parts
     parts.channel.sio.attach(app, socketio_path="socket.io")
     settings = parts.settings
