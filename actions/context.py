@@ -1,9 +1,9 @@
 """What the custom actions need from the rest of Nahbar, and how they get it.
 
-rasa_sdk instantiates actions itself, without arguments, so the server hands the
-running knowledge base over here once at start (`configure`). A separate action server
-(`python -m rasa_sdk --actions actions`) has no server to do that; there the first action
-builds the same services from the environment's settings.
+rasa_sdk instantiates actions itself, without arguments, so whoever runs the actions
+hands the knowledge base over here once at start (`configure`): the server for actions
+in-process, `nahbar actions` for a separate action server. This package never builds
+services itself; composition is `nahbar`'s.
 """
 
 from __future__ import annotations
@@ -32,18 +32,13 @@ _lock = threading.Lock()
 
 def configure(context: ActionContext) -> None:
     global _context
-    _context = context
+    with _lock:
+        _context = context
 
 
 def get_context() -> ActionContext:
-    global _context
     with _lock:
         if _context is None:
-            from nahbar.services import connect, open_knowledge
-            from nahbar.settings import Settings
-
-            settings = Settings.from_env()
-            knowledge = open_knowledge(settings, connect(settings))
-            _context = ActionContext(knowledge, settings.base_url, settings.answer_threshold,
-                                     settings.answer_confidence)
+            raise RuntimeError("Nahbar's actions have no knowledge base: start a separate action server with "
+                               "`nahbar actions`, not `python -m rasa_sdk`.")
         return _context

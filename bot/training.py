@@ -12,12 +12,10 @@ import logging
 import os
 from pathlib import Path
 
-from nahbar.settings import PROJECT_ROOT
-
 logger = logging.getLogger(__name__)
 
 BOT_DIR = Path(__file__).resolve().parent
-CONFIG_FILE = PROJECT_ROOT / "config.yml"
+CONFIG_FILE = BOT_DIR.parent / "config.yml"  # the pipeline's config stands at the project's top level
 DOMAIN_FILE = BOT_DIR / "domain.yml"
 DATA_DIR = BOT_DIR / "data"
 

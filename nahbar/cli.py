@@ -166,6 +166,19 @@ def cmd_bridge_run(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_actions(args: argparse.Namespace) -> int:
+    """A separate rasa_sdk action server with Nahbar's actions, for NAHBAR_ACTION_ENDPOINT."""
+    from rasa_sdk.endpoint import run
+
+    import actions
+    from actions.context import configure
+    from nahbar.services import action_context
+
+    configure(action_context(_settings(), _knowledge()))
+    run(actions, port=args.port)
+    return 0
+
+
 def cmd_train(_args: argparse.Namespace) -> int:
     from bot.training import ensure_model
 
@@ -206,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="start the server").set_defaults(func=cmd_serve)
     commands.add_parser("demo", help="train if needed, load demo articles, start the server").set_defaults(func=cmd_demo)
     commands.add_parser("train", help="train the Rasa model if its training data changed").set_defaults(func=cmd_train)
+    action_server = commands.add_parser("actions", help="run the custom actions as a separate rasa_sdk action server")
+    action_server.add_argument("--port", type=int, default=5055)
+    action_server.set_defaults(func=cmd_actions)
     kb = commands.add_parser("kb", help="manage the public knowledge base").add_subparsers(dest="kb_command", required=True)
     imp = kb.add_parser("import", help="import articles from a YAML or JSON file")
     imp.add_argument("file")

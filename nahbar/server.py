@@ -19,7 +19,7 @@ from typing import Optional
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
-from actions.context import ActionContext, configure
+from actions.context import configure
 from bot.agent_channel import AgentChannel
 from bot.agent_web import AgentConsole
 from bot.brain import Brain
@@ -40,7 +40,7 @@ from bridge.web import EditorConsole
 from knowledge.base import KnowledgeBase
 from knowledge.web import KnowledgeSite
 from nahbar.bad_input import bad_input
-from nahbar.services import connect, open_bridge, open_knowledge
+from nahbar.services import action_context, connect, open_bridge, open_knowledge
 from nahbar.settings import Settings, SettingsError
 from staff.accounts import StaffStore
 from staff.web import LoginLimits, StaffAuth
@@ -85,7 +85,7 @@ async def build_parts(settings: Settings) -> Parts:
     await asyncio.to_thread(conversations.create_tables)
     staff = StaffStore(engine)
     await asyncio.to_thread(staff.create_tables)
-    configure(ActionContext(knowledge, settings.base_url, settings.answer_threshold, settings.answer_confidence))
+    configure(action_context(settings, knowledge))
     brain = await asyncio.to_thread(
         Brain.load,
         resolve_model(settings),

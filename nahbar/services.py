@@ -14,6 +14,7 @@ from nahbar.database import make_engine
 from nahbar.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
+    from actions.context import ActionContext
     from bridge.pipeline import Bridge
 
 
@@ -59,3 +60,10 @@ def open_bridge(settings: Settings, engine: Engine, knowledge: KnowledgeBase) ->
     )
     bridge.create_tables()
     return bridge
+
+
+def action_context(settings: Settings, knowledge: KnowledgeBase) -> "ActionContext":
+    """What the custom actions need, for the server (in-process) and for `nahbar actions`."""
+    from actions.context import ActionContext
+
+    return ActionContext(knowledge, settings.base_url, settings.answer_threshold, settings.answer_confidence)

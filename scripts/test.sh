@@ -18,4 +18,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
   fi
 fi
 echo "storage tests: SQLite${DATABASE_URL:+ and $DATABASE_URL}"
+# Dependencies point one way (pyproject.toml, [tool.importlinter]); a broken contract stops here.
+contracts="$("$(dirname "$PY")/lint-imports" --no-cache 2>&1)" || { echo "$contracts"; exit 1; }
+echo "$contracts" | tail -n 1
 exec "$PY" -m pytest "$@"
