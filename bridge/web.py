@@ -7,6 +7,7 @@ a raw conversation. Thin over bridge.review and bridge.gaps.
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import jinja2
 from aiohttp import web
 
 from bridge.gaps import gap_list
-from bridge.pipeline import Bridge
+from bridge.runs import AlreadyRunning, BridgeRuns
 from bridge.review import Review, ReviewError
 from knowledge.base import KnowledgeBase
 from staff.web import SECURITY_HEADERS, STAFF_SESSION, StaffAuth
@@ -38,6 +39,8 @@ def segments(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return parts
 
 
+logger = logging.getLogger(__name__)
+
 DONE = {
     "approved": "The draft is published; search and the bot use it now.",
     "rejected": "The draft is rejected; it returns only if many more customers ask.",
@@ -47,9 +50,14 @@ DONE = {
 }
 
 
+def _log_failure(future: "asyncio.Future[Any]") -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.error("a bridge run started from the editor console failed", exc_info=future.exception())
+
+
 class EditorConsole:
-    def __init__(self, bridge: Bridge, review: Review, knowledge: KnowledgeBase, auth: StaffAuth) -> None:
-        self.bridge = bridge
+    def __init__(self, runs: BridgeRuns, review: Review, knowledge: KnowledgeBase, auth: StaffAuth) -> None:
+        self.runs = runs
         self.review = review
         self.knowledge = knowledge
         self.auth = auth
@@ -77,14 +85,22 @@ class EditorConsole:
         return await self._queue_page(request, done=DONE.get(request.query.get("done", ""), ""))
 
     async def run(self, request: web.Request) -> web.Response:
-        """Run the bridge now instead of waiting for the schedule."""
-        summary = await asyncio.to_thread(self.bridge.run)
-        return await self._queue_page(request, done="", summary=summary.lines())
+        """Start a bridge run in the background and answer at once (202): the page shows its progress."""
+        username = request[STAFF_SESSION].user.username
+        try:
+            run_id = await asyncio.to_thread(self.runs.start, f"editor {username}")
+        except AlreadyRunning as exc:
+            return await self._queue_page(request, status=409, done="", busy=str(exc))
+        task = asyncio.get_running_loop().run_in_executor(None, self.runs.carry_out, run_id)
+        task.add_done_callback(_log_failure)
+        return await self._queue_page(request, status=202, done="The bridge is running; this page shows how far it got.")
 
-    async def _queue_page(self, request: web.Request, **extra: Any) -> web.Response:
-        return self._render(request, "editor_queue.html", items=await asyncio.to_thread(self.review.queue),
+    async def _queue_page(self, request: web.Request, status: int = 200, **extra: Any) -> web.Response:
+        return self._render(request, "editor_queue.html", status=status,
+                            items=await asyncio.to_thread(self.review.queue),
                             updates=await asyncio.to_thread(self.review.suggested_updates),
-                            held_back=await asyncio.to_thread(self.review.held_back), **extra)
+                            held_back=await asyncio.to_thread(self.review.held_back),
+                            last_run=await asyncio.to_thread(self.runs.latest), **extra)
 
     async def add_phrasings(self, request: web.Request) -> web.Response:
         try:

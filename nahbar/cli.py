@@ -154,12 +154,18 @@ def cmd_bridge_run(_args: argparse.Namespace) -> int:
     """Mine resolved chats into anonymized drafts for editors; safe to run again at any time."""
     from tqdm import tqdm
 
-    from nahbar.services import connect, open_bridge
+    from nahbar.services import connect, open_bridge, open_bridge_runs
+
+    from bridge.runs import AlreadyRunning
 
     settings = _settings()
     engine = connect(settings)
-    bridge = open_bridge(settings, engine, _knowledge())
-    summary = bridge.run(progress=lambda items: tqdm(items, desc="resolved chats", unit="chat"))
+    runs = open_bridge_runs(engine, open_bridge(settings, engine, _knowledge()))
+    try:
+        summary = runs.run("command line", progress=lambda items: tqdm(items, desc="resolved chats", unit="chat"))
+    except AlreadyRunning as exc:
+        print(f"{exc} Try again when it has finished.", file=sys.stderr)
+        return 1
     print("\n".join(summary.lines()))
     for slug in summary.draft_slugs:
         print(f"new draft for editors: {settings.base_url}/editor (article {slug})")

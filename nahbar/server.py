@@ -36,11 +36,12 @@ from bot.training import model_path
 from bot.web import widget_routes
 from bridge.pipeline import Bridge
 from bridge.review import Review
+from bridge.runs import AlreadyRunning, BridgeRuns
 from bridge.web import EditorConsole
 from knowledge.base import KnowledgeBase
 from knowledge.web import KnowledgeSite
 from nahbar.bad_input import bad_input
-from nahbar.services import action_context, connect, open_bridge, open_knowledge
+from nahbar.services import action_context, connect, open_bridge, open_bridge_runs, open_knowledge
 from nahbar.settings import Settings, SettingsError
 from staff.accounts import StaffStore
 from staff.web import LoginLimits, StaffAuth
@@ -63,6 +64,7 @@ class Parts:
     channel: WidgetChannel
     agents: AgentChannel
     bridge: Bridge
+    bridge_runs: BridgeRuns
 
 
 PARTS = web.AppKey("parts", Parts)
@@ -113,6 +115,7 @@ async def build_parts(settings: Settings) -> Parts:
     return Parts(
         settings, engine, knowledge, brain, service, handoff, staff, auth,
         WidgetChannel(sio, service), AgentChannel(sio, handoff, auth), bridge,
+        await asyncio.to_thread(open_bridge_runs, engine, bridge),
     )
 
 
@@ -130,9 +133,9 @@ def create_app(parts: Parts) -> web.Application:
     )
     app.add_routes(console.routes())
     review = Review(parts.engine, parts.knowledge, settings.bridge_min_customers)
-    app.add_routes(EditorConsole(parts.bridge, review, parts.knowledge, parts.auth).routes())
+    app.add_routes(EditorConsole(parts.bridge_runs, review, parts.knowledge, parts.auth).routes())
     if settings.bridge_interval_minutes > 0:
-        app.cleanup_ctx.append(_bridge_schedule(parts.bridge, settings.bridge_interval_minutes * 60))
+        app.cleanup_ctx.append(_bridge_schedule(parts.bridge_runs, settings.bridge_interval_minutes * 60))
     app.add_routes([web.get("/healthz", health)])
 
     async def recover_handoffs(_app: web.Application) -> None:
@@ -142,7 +145,7 @@ def create_app(parts: Parts) -> web.Application:
     return app
 
 
-def _bridge_schedule(bridge: Bridge, interval_seconds: float):
+def _bridge_schedule(runs: BridgeRuns, interval_seconds: float):
     """Run the bridge every interval inside the server, in a thread, for as long as it runs."""
 
     async def schedule(_app: web.Application):
@@ -150,8 +153,10 @@ def _bridge_schedule(bridge: Bridge, interval_seconds: float):
             while True:
                 await asyncio.sleep(interval_seconds)
                 try:
-                    summary = await asyncio.to_thread(bridge.run)
+                    summary = await asyncio.to_thread(runs.run, "schedule")
                     logger.info("bridge run: %s", "; ".join(summary.lines()))
+                except AlreadyRunning as exc:
+                    logger.info("scheduled bridge run skipped: %s", exc)
                 except Exception:
                     logger.exception("the scheduled bridge run failed; it runs again in %.0f s", interval_seconds)
 

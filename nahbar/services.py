@@ -16,6 +16,7 @@ from nahbar.settings import Settings, SettingsError
 if TYPE_CHECKING:
     from actions.context import ActionContext
     from bridge.pipeline import Bridge
+    from bridge.runs import BridgeRuns
 
 
 def connect(settings: Settings) -> Engine:
@@ -67,3 +68,12 @@ def action_context(settings: Settings, knowledge: KnowledgeBase) -> "ActionConte
     from actions.context import ActionContext
 
     return ActionContext(knowledge, settings.base_url, settings.answer_threshold, settings.answer_confidence)
+
+
+def open_bridge_runs(engine: Engine, bridge: "Bridge") -> "BridgeRuns":
+    """Bridge runs under one lock, with their tables."""
+    from bridge.runs import BridgeRuns
+
+    runs = BridgeRuns(engine, bridge)
+    runs.create_tables()
+    return runs

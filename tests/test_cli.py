@@ -107,3 +107,18 @@ def test_a_second_user_with_the_same_name_is_refused(env, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
     assert main(["user", "add", "kim", "--role", "agent", "--password-stdin"]) == 2
     assert "exists already" in capsys.readouterr().err
+
+
+def test_bridge_run_while_another_run_is_under_way_says_so_and_changes_nothing(env, capsys):
+    from nahbar.services import connect, open_bridge, open_bridge_runs, open_knowledge
+    from nahbar.settings import Settings
+
+    assert main(["bridge", "run"]) == 0
+    assert "pairs read            0" in capsys.readouterr().out
+    settings = Settings.from_env()
+    engine = connect(settings)
+    runs = open_bridge_runs(engine, open_bridge(settings, engine, open_knowledge(settings, engine)))
+    runs.start("editor erin")
+    assert main(["bridge", "run"]) == 1
+    assert "Another bridge run is under way: started by editor erin" in capsys.readouterr().err
+    assert runs.latest().started_by == "editor erin"

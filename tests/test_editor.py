@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import aiohttp
@@ -139,7 +140,30 @@ async def test_an_editor_can_run_the_bridge_from_the_console(server, make_staff)
         async with editor.http.get(f"{server.url}/editor") as page:
             csrf = re.search(r'name="csrf_token" value="([^"]+)"', await page.text()).group(1)
         async with editor.http.post(f"{server.url}/editor/run", data={"csrf_token": csrf}) as response:
-            assert response.status == 200
-            assert "pairs read" in await response.text()
+            assert response.status == 202  # answered at once; the run goes on in the background
+            assert "The bridge is running" in await response.text()
+        deadline = asyncio.get_running_loop().time() + 60
+        while True:  # the console shows the run's progress, then its summary
+            async with editor.http.get(f"{server.url}/editor") as page:
+                html = await page.text()
+            if "Last bridge run: done" in html:
+                break
+            assert asyncio.get_running_loop().time() < deadline, "the bridge run did not finish"
+            await asyncio.sleep(0.5)
+        assert "pairs read" in html and "started by editor " in html
     finally:
         await editor.close()
+
+
+async def test_a_second_run_while_one_is_under_way_is_refused_in_the_console(server, make_staff):
+    run_id = server.parts.bridge_runs.start("command line")
+    editor = await logged_in(server, make_staff, "editor")
+    try:
+        async with editor.http.get(f"{server.url}/editor") as page:
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', await page.text()).group(1)
+        async with editor.http.post(f"{server.url}/editor/run", data={"csrf_token": csrf}) as response:
+            assert response.status == 409
+            assert "Another bridge run is under way: started by command line" in await response.text()
+    finally:
+        await editor.close()
+        server.parts.bridge_runs.carry_out(run_id)
