@@ -9,46 +9,20 @@ expires. Each run is a row with who started it, how far it got, and its summary.
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
 from bridge.pipeline import Bridge, RunSummary
+from bridge.schema import lock, metadata, runs
 from knowledge.store import as_utc, utcnow
-
-logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)  # renewed as chats are read; a crashed run frees the lock after this
 PROGRESS_EVERY = 1.0  # seconds between progress writes (one small transaction each)
-
-metadata = MetaData()
-
-lock = Table(
-    "bridge_lock",
-    metadata,
-    Column("id", Integer, primary_key=True),  # always 1
-    Column("run_id", Integer, nullable=True),
-    Column("expires_at", DateTime(timezone=True), nullable=True),
-)
-
-runs = Table(
-    "bridge_runs",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("started_by", String(120), nullable=False),
-    Column("status", String(12), nullable=False),  # running, done, failed
-    Column("done", Integer, nullable=False, default=0),
-    Column("total", Integer, nullable=True),
-    Column("summary", JSON, nullable=True),
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True), nullable=True),
-)
-
 
 @dataclass(frozen=True)
 class RunState:

@@ -68,6 +68,29 @@ audit = Table(
 )
 
 
+# Bridge runs (bridge/runs.py): the lease that lets one run at a time, and each run's record.
+lock = Table(
+    "bridge_lock",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("run_id", Integer, nullable=True),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+)
+
+runs = Table(
+    "bridge_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_by", String(120), nullable=False),
+    Column("status", String(12), nullable=False),  # running, done, failed
+    Column("done", Integer, nullable=False, default=0),
+    Column("total", Integer, nullable=True),
+    Column("summary", JSON, nullable=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+)
+
+
 def add_missing_columns(engine: Engine) -> list[str]:
     """Add nullable columns that came with a newer release to tables an older one created.
 
