@@ -70,7 +70,7 @@ class WidgetChannel:
         if session is None:
             return
         try:
-            _customer, replies = await self.service.handle(session, data.get("message"))
+            customer, replies = await self.service.handle(session, data.get("message"))
         except MessageError as exc:
             await self._error(sid, exc.code, exc.message)
             return
@@ -81,6 +81,8 @@ class WidgetChannel:
         await self._count_presence(sid, session)
         for reply in replies:
             await self.sio.emit("bot_uttered", bot_uttered_payload(reply), room=_room(session))
+        # The turn is over: a widget can stop its typing dots, and a client need not wait for silence.
+        await self.sio.emit("message_handled", {"id": customer.id}, room=sid)
 
     async def on_customer_typing(self, sid: str, data: Any = None, *_extra: Any) -> None:
         session = await self._session(sid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -111,7 +112,8 @@ async def test_a_claimed_chat_is_a_live_exchange_both_ways_and_the_bot_stays_sil
         "message", lambda m: m["conversation_id"] == reference and m["message"]["sender"] == "customer"
     )
     assert (received["message"]["sender"], received["message"]["text"]) == ("customer", "My order 4711 never arrived")
-    assert await quiet(widget), "the bot answered while an agent had the chat"
+    await widget.next("message_handled")  # the turn is over …
+    assert widget.drain("bot_uttered") == [], "the bot answered while an agent had the chat"
 
 
 async def test_the_customer_sees_the_agents_name_when_the_agent_joins(widget, agent):
@@ -276,11 +278,18 @@ async def test_the_agent_gets_articles_for_the_customers_last_question_and_sends
 
 
 async def test_waiting_and_first_response_times_are_recorded_per_chat(server, widget, agent):
-    reference = await claimed(widget, agent)
-    await agent.call("reply", conversation_id=reference, text="Hello!")
-    transcript = (await agent.call("open", conversation_id=reference))["conversation"]
+    started = time.monotonic()
+    status = await escalate(widget)
+    await asyncio.sleep(0.5)  # the customer waits half a second before the agent claims
+    claimed_after = time.monotonic()
+    assert (await agent.call("claim", conversation_id=status["reference"]))["ok"]
+    await asyncio.sleep(0.3)  # and the agent answers 0.3 s after claiming
+    await agent.call("reply", conversation_id=status["reference"], text="Hello!")
+    elapsed = time.monotonic() - started
+    transcript = (await agent.call("open", conversation_id=status["reference"]))["conversation"]
     handoff = transcript["handoffs"][-1]
-    assert handoff["wait_seconds"] >= 0 and handoff["first_response_seconds"] >= 0
+    assert 0.5 <= handoff["wait_seconds"] <= claimed_after - started + 1.0
+    assert 0.3 <= handoff["first_response_seconds"] <= elapsed
 
 
 async def nobody_online(server) -> None:

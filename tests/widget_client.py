@@ -20,7 +20,7 @@ class WidgetClient:
         self._confirmed = asyncio.Event()
         self.sio.on("session_confirm", self._on_confirm)
         self.sio.on("history", self._on_history)
-        for kind in ("bot_uttered", "message_error", "handoff", "agent_typing", "message_stored"):
+        for kind in ("bot_uttered", "message_error", "handoff", "agent_typing", "message_stored", "message_handled"):
             self.sio.on(kind, self.events.collector(kind))
 
     async def _on_confirm(self, data: Any) -> None:
@@ -43,14 +43,10 @@ class WidgetClient:
         return [await self.next("bot_uttered") for _ in range(expect)]
 
     async def ask(self, text: str) -> list[dict[str, Any]]:
-        """Send a message and collect every bot message until the bot falls quiet."""
+        """Send a message and collect every bot message of the turn: the server says when it is over."""
         await self.sio.emit("user_uttered", {"message": text, "session_id": self.token})
-        replies = [await self.next("bot_uttered")]
-        while True:
-            try:
-                replies.append(await self.next("bot_uttered", timeout=1.5))
-            except asyncio.TimeoutError:
-                return replies
+        await self.next("message_handled")
+        return self.drain("bot_uttered")  # delivered before `message_handled` on the same connection
 
     async def next(self, kind: str, timeout: float = 30) -> dict[str, Any]:
         return await self.events.next(kind, timeout)
