@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any, Optional
 
@@ -39,6 +40,23 @@ class StaffBrowser:
 
     async def close(self) -> None:
         await self.http.close()
+
+
+async def refused(url: str, headers: dict[str, str], csrf: Optional[str]) -> Any:
+    """Open the console socket expecting a refusal; the server's reason, as soon as it is sent.
+
+    python-socketio 5.9 waits out its whole timeout when a namespace is refused, so this
+    waits for the `connect_error` event itself.
+    """
+    client = socketio.AsyncClient(reconnection=False)
+    errors: asyncio.Queue = asyncio.Queue()
+    client.on("connect_error", errors.put_nowait, namespace=NAMESPACE)
+    try:
+        await client.connect(url, headers=headers, auth={"csrf": csrf}, namespaces=[NAMESPACE],
+                             transports=["websocket"], wait=False)
+        return await asyncio.wait_for(errors.get(), 10)
+    finally:
+        await client.disconnect()
 
 
 class AgentClient:

@@ -249,12 +249,18 @@ def test_merging_adds_the_customers_wording_to_an_existing_article(bridge, chats
     assert review.audit_log()[0]["action"] == "merge"
 
 
-def test_new_wordings_for_an_existing_article_are_suggested_and_can_be_added(bridge, chats):
+def suggested(bridge: Bridge, chats: ConversationStore) -> tuple[Review, dict]:
+    """Two customers asked what the delivery article answers, in new words: one suggested update."""
     for question in ("How long does the delivery of a bike take?", "How many days does delivery take?"):
         resolved_chat(chats, question, "Parts ship in a day; complete bikes come by freight in 5 to 8 working days.")
     bridge.run()
     review = Review(bridge.engine, bridge.knowledge)
     (update,) = review.suggested_updates()
+    return review, update
+
+
+def test_new_wordings_for_an_existing_article_are_suggested_and_can_be_added(bridge, chats):
+    review, update = suggested(bridge, chats)
     assert update["article"].slug in ("delivery-time", "lieferzeit")
     assert update["new_phrasings"] == ["How long does the delivery of a bike take?", "How many days does delivery take?"]
     review.add_phrasings(update["group_id"], "erin")
@@ -449,11 +455,7 @@ def _with_many_phrasings(knowledge, slug: str, count: int = 60) -> list[str]:
 
 
 def test_adding_wordings_to_an_article_with_many_phrasings_keeps_every_one(bridge, chats):
-    for question in ("How long does the delivery of a bike take?", "How many days does delivery take?"):
-        resolved_chat(chats, question, "Parts ship in a day; complete bikes come by freight in 5 to 8 working days.")
-    bridge.run()
-    review = Review(bridge.engine, bridge.knowledge)
-    (update,) = review.suggested_updates()
+    review, update = suggested(bridge, chats)
     existing = _with_many_phrasings(bridge.knowledge, update["article"].slug)
     review.add_phrasings(update["group_id"], "erin")
     phrasings = bridge.knowledge.store.alternatives(update["article"].id)
