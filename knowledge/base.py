@@ -165,8 +165,17 @@ class KnowledgeBase:
         return self.store.record_feedback(article.id, helpful, source, nonce)
 
     def _reindex_articles(self, article_ids: Iterable[int]) -> None:
+        """Swap the changed articles' phrasings in the index; write the file only if search changed.
+
+        Drafts and withdrawn articles have no phrasings in the index: saving a draft (the
+        bridge does, for every group it drafts) leaves the index file alone.
+        """
         article_ids = set(article_ids)
         fresh = self.store.published_phrasings(sorted(article_ids))
+        with self._lock:
+            unchanged = not fresh and not any(p.article_id in article_ids for p in self._phrasings.values())
+        if unchanged:
+            return
         vectors = self.encoder.encode([p.text for p in fresh])
         with self._lock:
             stale = [pid for pid, p in self._phrasings.items() if p.article_id in article_ids]

@@ -96,3 +96,16 @@ def test_a_small_base_stays_exact_even_when_approximate_search_is_configured(dem
     small = KnowledgeBase(demo_knowledge.store, demo_knowledge.encoder, demo_knowledge.index_path, "ivf")
     assert small.open() == "loaded"  # 40 articles: the flat index on disk is what "ivf" means at this size
     assert small._index.kind == "flat"
+
+
+def test_saving_a_draft_leaves_the_index_file_alone(demo_knowledge):
+    from knowledge.articles import ArticleInput
+
+    before = demo_knowledge.index_path.stat().st_mtime_ns
+    demo_knowledge.save(ArticleInput.from_mapping({
+        "language": "en", "question": "Can I bring my dog on a tour?", "answer": "Yes, on a leash.",
+        "status": "draft", "alternatives": ["dogs on tours?"]}), actor="bridge")
+    assert demo_knowledge.index_path.stat().st_mtime_ns == before
+    demo_knowledge.set_status("can-i-bring-my-dog-on-a-tour", "published", actor="editor")
+    assert demo_knowledge.index_path.stat().st_mtime_ns != before  # publishing changes search: written
+    assert demo_knowledge.search("dogs on tours?")[0].article.slug == "can-i-bring-my-dog-on-a-tour"
