@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import markers
 from actions.context import get_context
 from knowledge.articles import ArticleError
 
@@ -26,13 +27,16 @@ class ActionRecordFeedback(Action):
         slug = tracker.get_slot("last_article")
         answer_id = tracker.get_slot("last_answer_id")
         if slug and answer_id:
+            knowledge = get_context().knowledge
             try:
                 # The nonce makes a second click on the same answer's buttons count once.
-                await asyncio.to_thread(
-                    get_context().knowledge.record_feedback, slug, helpful, "bot", f"bot-{answer_id}"
-                )
+                counted = await asyncio.to_thread(knowledge.record_feedback, slug, helpful, "bot", f"bot-{answer_id}")
             except ArticleError:
-                pass  # withdrawn since it was shown: the vote has nothing left to count for
+                counted = False  # withdrawn since it was shown: the vote has nothing left to count for
+            if counted:
+                article = await asyncio.to_thread(knowledge.store.get, slug)
+                dispatcher.utter_message(json_message=markers.marker(
+                    markers.VOTE, article_id=article.id if article else None, slug=slug, helpful=helpful))
         if helpful:
             dispatcher.utter_message(response="utter_glad_helped")
             return [SlotSet("awaiting", None)]

@@ -14,8 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-HANDOFF_MARKER = "nahbar_handoff"  # read by bot.service
-
+from actions import markers
 
 class ActionHandoff(Action):
     def name(self) -> Text:
@@ -32,7 +31,7 @@ class ActionHandoff(Action):
             reason = tracker.get_slot("handoff_reason") or "request"
         else:
             reason = "request"
-        dispatcher.utter_message(json_message={HANDOFF_MARKER: {"reason": reason}})
+        dispatcher.utter_message(json_message=markers.marker(markers.HANDOFF, reason=reason))
         return [SlotSet("awaiting", None), SlotSet("handoff_reason", None), ConversationPaused()]
 
 

@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import markers
 from actions.context import get_context
 from knowledge.base import KnowledgeBase, SearchHit
 from knowledge.render import summarize
@@ -78,6 +79,9 @@ class ActionAnswerFromKnowledge(Action):
             url=context.article_url(article.slug),
         )
         dispatcher.utter_message(response="utter_ask_helpful")
+        dispatcher.utter_message(json_message=markers.marker(
+            markers.ANSWER, article_id=article.id, slug=article.slug, version=article.version,
+            score=round(best.score, 4), confidence=round(best.confidence, 4)))
         return [
             SlotSet("last_article", article.slug),
             SlotSet("last_answer_id", uuid.uuid4().hex),

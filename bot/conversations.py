@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 
-from bot.schema import conversations, messages, metadata
+from bot.schema import conversations, events, messages, metadata
 from knowledge.store import as_utc, utcnow
 
 TOKEN_BYTES = 32
@@ -122,9 +122,14 @@ class ConversationStore:
         return StoredMessage(message_id, sender, text, data or {}, now)
 
     def add_bot_messages(
-        self, conversation_id: int, replies: Sequence[tuple[str, dict[str, Any]]], offered: Sequence[str]
+        self, conversation_id: int, replies: Sequence[tuple[str, dict[str, Any]]], offered: Sequence[str],
+        answer: Optional[dict[str, Any]] = None, vote: Optional[tuple[int, dict[str, Any]]] = None,
     ) -> list[StoredMessage]:
-        """Store the bot's replies and the commands they offer, in one transaction."""
+        """Store the bot's replies, the commands they offer and what the bot did, in one transaction.
+
+        `answer`: the article the replies answered from (recorded against the first reply);
+        `vote`: (the customer's message id, the article and whether it helped).
+        """
         now = utcnow()
         stored: list[StoredMessage] = []
         with self.engine.begin() as conn:
@@ -135,6 +140,18 @@ class ConversationStore:
                     )
                 ).inserted_primary_key[0]
                 stored.append(StoredMessage(message_id, "bot", text, data, now))
+            if answer is not None and stored:
+                conn.execute(insert(events).values(
+                    conversation_id=conversation_id, message_id=stored[0].id, kind="answer",
+                    article_id=answer.get("article_id"), article_slug=answer.get("slug"),
+                    article_version=answer.get("version"), score=answer.get("score"),
+                    confidence=answer.get("confidence"), created_at=now))
+            if vote is not None:
+                message_id, data = vote
+                conn.execute(insert(events).values(
+                    conversation_id=conversation_id, message_id=message_id, kind="vote",
+                    article_id=data.get("article_id"), article_slug=data.get("slug"),
+                    helpful=bool(data.get("helpful")), created_at=now))
             conn.execute(
                 update(conversations)
                 .where(conversations.c.id == conversation_id)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table,
+                        Text)
 
 metadata = MetaData()
 
@@ -32,6 +33,28 @@ messages = Table(
     Column("data", JSON, nullable=False, default=dict),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_chat_messages_conversation", "conversation_id", "id"),
+)
+
+# What the bot did, as data: answered from an article (its id, version, score and
+# confidence; `message_id` the bot's answer) or a vote on that answer (`message_id` the
+# customer's message, `helpful`). The bridge, the gap list and metrics read these rows,
+# never the bot's words.
+events = Table(
+    "chat_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("chat_conversations.id", ondelete="CASCADE"), nullable=False),
+    Column("message_id", Integer, ForeignKey("chat_messages.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(12), nullable=False),  # answer, vote
+    Column("article_id", Integer, nullable=True),
+    Column("article_slug", String(120), nullable=True),
+    Column("article_version", Integer, nullable=True),
+    Column("score", Float, nullable=True),
+    Column("confidence", Float, nullable=True),
+    Column("helpful", Boolean, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_chat_events_kind", "kind", "id"),
+    Index("ix_chat_events_conversation", "conversation_id", "id"),
 )
 
 # One row per time a conversation is handed to people; a conversation handed back to the

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, Optional
 
+from actions import markers
 from bot.brain import Brain, BotReply
 from bot.conversations import Conversation, ConversationStore, StoredMessage, new_token
 from bot.handoff import HandoffService
@@ -23,7 +24,6 @@ logger = logging.getLogger(__name__)
 
 # The custom message the handoff action sends instead of text (it works the same through
 # a separate action server): the conversation goes to people, not to the widget.
-HANDOFF_MARKER = "nahbar_handoff"  # the same as actions.handoff.HANDOFF_MARKER
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 FAILURE_REPLY = {
@@ -97,23 +97,23 @@ class ConversationService:
         except Exception:
             logger.exception("the bot failed on a message of conversation %s", conversation.public_id)
             replies = []
-        escalation = next((r.custom[HANDOFF_MARKER] for r in replies if _is_handoff(r)), None)
-        replies = [r for r in replies if not _is_handoff(r)]
+        # What the actions told the helpdesk as data (actions.markers), taken out of what the customer reads.
+        told = dict(found for r in replies if (found := markers.read(r.custom)) is not None)
+        replies = [r for r in replies if markers.read(r.custom) is None]
+        escalation = told.get(markers.HANDOFF)
         if not replies and escalation is None:  # a crashed action leaves Rasa silent; nobody must wait forever
             replies = [BotReply(text=FAILURE_REPLY[language])]
         offered = [payload for reply in replies for payload in reply.payloads()]
+        vote = (customer.id, told[markers.VOTE]) if markers.VOTE in told else None
         stored = await asyncio.to_thread(
-            self.store.add_bot_messages, conversation.id, [_stored_form(r) for r in replies], offered
+            self.store.add_bot_messages, conversation.id, [_stored_form(r) for r in replies], offered,
+            told.get(markers.ANSWER), vote,
         )
         metrics.labels("bot").inc(len(stored))
         session.conversation = replace(conversation, offered_commands=frozenset(offered))
         if escalation is not None:
             stored += await self.handoff.escalate(session.conversation, str(escalation.get("reason", "request")))
         return customer, stored
-
-
-def _is_handoff(reply: BotReply) -> bool:
-    return isinstance(reply.custom, dict) and isinstance(reply.custom.get(HANDOFF_MARKER), dict)
 
 
 def _stored_form(reply: BotReply) -> tuple[str, dict[str, Any]]:

@@ -14,12 +14,10 @@ from typing import Iterator, Optional
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Engine
 
-from bot.schema import conversations, handoffs, messages
+from bot.schema import conversations, events, handoffs, messages
 from bridge.schema import pairs
 
 MAX_QUESTION_CHARS = 600
-_KB_LINK = re.compile(r"/kb/([a-z0-9-]+)")
-_HELPFUL = {"/feedback_helpful"}
 
 
 @dataclass(frozen=True)
@@ -64,12 +62,13 @@ def extract(engine: Engine) -> Iterator[RawPair]:
             pair = _from_handoff(conn, handoff, key)
             if pair is not None:
                 yield pair
+        # Votes as the bot recorded them (bot.schema.events), whether the customer pressed
+        # "Yes" or typed it; never learned from the bot's or the customer's words.
         helpful_votes = list(conn.execute(
-            select(messages).where(and_(messages.c.sender == "customer", messages.c.text.in_(_HELPFUL)))
-            .order_by(messages.c.id)
+            select(events).where(and_(events.c.kind == "vote", events.c.helpful.is_(True))).order_by(events.c.id)
         ))
         for vote in helpful_votes:
-            key = f"helpful:{vote.id}"
+            key = f"helpful:{vote.message_id}"
             if key in seen:
                 continue
             pair = _from_helpful_vote(conn, vote, key)
@@ -150,17 +149,24 @@ def answer_core(text: str) -> str:
 
 
 def _from_helpful_vote(conn, vote, key: str) -> Optional[RawPair]:
-    before = list(conn.execute(
-        select(messages).where(messages.c.conversation_id == vote.conversation_id, messages.c.id < vote.id)
-        .order_by(messages.c.id.desc()).limit(6)
-    ))
-    answer = next((m for m in before if m.sender == "bot" and _KB_LINK.search(m.text)), None)
-    if answer is None:
+    """The question the voted answer answered: the customer's last words before that answer."""
+    answer = conn.execute(
+        select(events.c.message_id, events.c.article_slug)
+        .where(events.c.conversation_id == vote.conversation_id, events.c.kind == "answer",
+               events.c.message_id < vote.message_id)
+        .order_by(events.c.message_id.desc()).limit(1)
+    ).first()
+    if answer is None or not answer.article_slug:
         return None
-    question = next((m for m in before if m.sender == "customer" and m.id < answer.id and not m.text.startswith("/")), None)
+    question = conn.execute(
+        select(messages.c.text)
+        .where(messages.c.conversation_id == vote.conversation_id, messages.c.sender == "customer",
+               messages.c.id < answer.message_id, ~messages.c.text.startswith("/"))
+        .order_by(messages.c.id.desc()).limit(1)
+    ).scalar()
+    answer_text = conn.execute(select(messages.c.text).where(messages.c.id == answer.message_id)).scalar()
     if question is None:
         return None
     language = conn.execute(select(conversations.c.language).where(conversations.c.id == vote.conversation_id)).scalar()
-    slug = _KB_LINK.search(answer.text).group(1)
-    return RawPair(key, "bot", vote.conversation_id, language, question.text[:MAX_QUESTION_CHARS], answer.text,
-                   "general", slug)
+    return RawPair(key, "bot", vote.conversation_id, language, question[:MAX_QUESTION_CHARS], answer_text or "",
+                   "general", answer.article_slug, (), question)

@@ -111,3 +111,41 @@ async def test_the_browser_language_decides_the_first_greeting(server):
         assert reply["text"].startswith("Hallo! Ich bin der Assistent")
     finally:
         await client.close()
+
+
+def recorded_events(server, token):
+    from bot.schema import events
+
+    with server.parts.engine.connect() as conn:
+        conversation = conn.execute(
+            select(conversations.c.id).where(conversations.c.token_hash == hash_token(token))).scalar_one()
+        return conversation, [row._asdict() for row in conn.execute(
+            select(events).where(events.c.conversation_id == conversation).order_by(events.c.id))]
+
+
+async def test_an_answer_from_an_article_is_recorded_as_data_with_its_version_score_and_confidence(server, widget):
+    answer, _ask = await widget.ask("Wie lange dauert die Lieferung eines Fahrrads?")
+    _conversation, (event,) = recorded_events(server, widget.token)
+    article = server.parts.knowledge.store.get("lieferzeit")
+    assert (event["kind"], event["article_id"], event["article_slug"], event["article_version"]) == (
+        "answer", article.id, "lieferzeit", article.version)
+    assert 0.55 <= event["score"] <= 1 and 0.7 <= event["confidence"] <= 1
+    assert event["message_id"] == answer["id"]  # the answer the customer read
+
+
+@pytest.mark.parametrize("vote", ["/feedback_helpful", "ja"])
+async def test_a_helpful_vote_pressed_or_typed_is_recorded_and_feeds_the_bridge(server, vote):
+    from bridge.extract import extract
+
+    widget = await WidgetClient(server.url).open(language="de")
+    try:
+        await widget.ask("Kann ich meinen Gutschein auch im Laden einlösen?")
+        await widget.ask(vote)
+        conversation, recorded = recorded_events(server, widget.token)
+    finally:
+        await widget.close()
+    (answer, helpful) = recorded
+    assert (helpful["kind"], helpful["helpful"], helpful["article_slug"]) == ("vote", True, answer["article_slug"])
+    (pair,) = [p for p in extract(server.parts.engine) if p.conversation_id == conversation]
+    assert (pair.source, pair.article_slug, pair.question) == (
+        "bot", answer["article_slug"], "Kann ich meinen Gutschein auch im Laden einlösen?")
