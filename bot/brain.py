@@ -132,8 +132,8 @@ class Brain:
         await self.agent.handle_message(message)
         return [BotReply.from_rasa(m) for m in output.messages]
 
-    async def resume(self, sender_id: str) -> None:
-        """Let the bot answer again after people had the conversation.
+    async def resume(self, sender_id: str) -> bool:
+        """Let the bot answer again after people had the conversation; True if it was paused.
 
         The handoff action paused the tracker; resuming needs `action_listen` too, or the
         next message is mispredicted as another handoff (RASA_NOTES).
@@ -142,10 +142,11 @@ class Brain:
         async with processor.lock_store.lock(sender_id):
             tracker = await processor.get_tracker(sender_id)
             if not tracker.is_paused():
-                return
+                return False
             tracker.update(ConversationResumed())
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
             await processor.save_tracker(tracker)
+            return True
 
     async def _parse_as_plain_text(self, text: str, metadata: dict[str, Any]) -> dict[str, Any]:
         """NLU on the words without the command prefix; the tracker still logs what was typed."""

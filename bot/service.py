@@ -90,16 +90,7 @@ class ConversationService:
         if state != "bot":  # people have the conversation: the bot stays silent
             await self.handoff.customer_wrote(conversation, customer, state)
             return customer, []
-        try:
-            replies = await self.brain.respond(
-                conversation.public_id, text, {"language": language}, conversation.offered_commands
-            )
-        except Exception:
-            logger.exception("the bot failed on a message of conversation %s", conversation.public_id)
-            replies = []
-        # What the actions told the helpdesk as data (actions.markers), taken out of what the customer reads.
-        told = dict(found for r in replies if (found := markers.read(r.custom)) is not None)
-        replies = [r for r in replies if markers.read(r.custom) is None]
+        replies, told = await self._ask_bot(conversation, text, language)
         escalation = told.get(markers.HANDOFF)
         if not replies and escalation is None:  # a crashed action leaves Rasa silent; nobody must wait forever
             replies = [BotReply(text=FAILURE_REPLY[language])]
@@ -112,8 +103,37 @@ class ConversationService:
         metrics.labels("bot").inc(len(stored))
         session.conversation = replace(conversation, offered_commands=frozenset(offered))
         if escalation is not None:
-            stored += await self.handoff.escalate(session.conversation, str(escalation.get("reason", "request")))
+            try:
+                stored += await self.handoff.escalate(session.conversation, str(escalation.get("reason", "request")))
+            except Exception:
+                # The helpdesk owns who holds the chat, and it still says the bot: Rasa's pause follows it.
+                await self.brain.resume(conversation.public_id)
+                raise
         return customer, stored
+
+    async def _ask_bot(self, conversation: Conversation, text: str,
+                       language: str) -> tuple[list[BotReply], dict[str, dict[str, Any]]]:
+        """The bot's replies, and what its actions told the helpdesk as data (actions.markers).
+
+        A bot that stays silent while the helpdesk has given it the chat may have a tracker
+        a failed handoff left paused: the helpdesk's state wins, the tracker is resumed (and
+        logged) and the message asked once more.
+        """
+        for attempt in (1, 2):
+            try:
+                replies = await self.brain.respond(
+                    conversation.public_id, text, {"language": language}, conversation.offered_commands
+                )
+            except Exception:
+                logger.exception("the bot failed on a message of conversation %s", conversation.public_id)
+                replies = []
+            told = dict(found for r in replies if (found := markers.read(r.custom)) is not None)
+            replies = [r for r in replies if markers.read(r.custom) is None]
+            if replies or told or attempt == 2 or not await self.brain.resume(conversation.public_id):
+                return replies, told
+            logger.warning("conversation %s: Rasa's tracker was paused while the helpdesk gave the chat to the bot; "
+                           "resumed", conversation.public_id)
+        return [], {}
 
 
 def _stored_form(reply: BotReply) -> tuple[str, dict[str, Any]]:

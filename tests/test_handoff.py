@@ -419,3 +419,38 @@ async def test_after_a_restart_chats_of_agents_who_do_not_return_go_back_to_the_
                                         timeout=10)
     assert "queue" in notice["text"]
     assert server.parts.handoff.store.state(status["reference"]) == "waiting"
+
+
+async def test_a_handoff_that_fails_after_the_bot_paused_leaves_the_bot_answering(server, widget, monkeypatch):
+    async def broken(*args, **kwargs):
+        raise RuntimeError("the queue is unreachable")
+
+    monkeypatch.setattr(server.parts.handoff, "escalate", broken)
+    await widget.sio.emit("user_uttered", {"message": ASK_FOR_PERSON, "session_id": widget.token})
+    assert (await widget.next("message_error"))["code"] == "unavailable"  # told, honestly
+    monkeypatch.undo()
+    replies = await widget.ask("Wie lange dauert die Lieferung?")
+    assert "/kb/lieferzeit" in replies[0]["text"]  # not the failure reply, forever
+
+
+async def test_a_tracker_left_paused_while_the_helpdesk_gives_the_chat_to_the_bot_is_resumed(server, widget):
+    from rasa.shared.core.events import ConversationPaused
+    from sqlalchemy import select
+
+    from bot.conversations import hash_token
+    from bot.schema import conversations
+
+    await widget.ask("Hallo")
+    with server.parts.engine.connect() as conn:
+        public_id = conn.execute(select(conversations.c.public_id)
+                                 .where(conversations.c.token_hash == hash_token(widget.token))).scalar_one()
+    processor = server.parts.brain.agent.processor
+
+    async def pause() -> None:  # as a process that died between Rasa's pause and the helpdesk's queue leaves it
+        tracker = await processor.get_tracker(public_id)
+        tracker.update(ConversationPaused())
+        await processor.save_tracker(tracker)
+
+    await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(pause(), server.loop))
+    replies = await widget.ask("Wie lange dauert die Lieferung?")
+    assert "/kb/lieferzeit" in replies[0]["text"]
