@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from typing import Optional
 
+from knowledge.articles import article_url
 from knowledge.base import KnowledgeBase
 
 
@@ -23,7 +24,7 @@ class ActionContext:
     answer_confidence: float
 
     def article_url(self, slug: str) -> str:
-        return f"{self.base_url}/kb/{slug}"
+        return article_url(self.base_url, slug)
 
 
 _context: Optional[ActionContext] = None

@@ -21,6 +21,7 @@ from bot.metrics import HelpdeskMetrics
 from bot.office_hours import OfficeHours
 from bot.protocol import bot_uttered_payload, transcript_entry
 from bot.text import MessageError, validate_text
+from knowledge.articles import article_url
 from knowledge.base import KnowledgeBase
 from knowledge.render import summarize
 from knowledge.store import utcnow
@@ -307,7 +308,7 @@ class HandoffService:
         article = await asyncio.to_thread(self.knowledge.store.get, str(slug or ""))
         if article is None or article.status != "published":
             raise HandoffError("That article is not published.")
-        url = f"{self.settings.base_url}/kb/{article.slug}"
+        url = article_url(self.settings.base_url, article.slug)
         return await self.reply(conversation_id, agent, f"{article.question}\n{summarize(article.answer)}\n{url}")
 
     async def agent_typing(self, conversation_id: int, agent: StaffUser, typing: bool) -> None:
@@ -399,7 +400,7 @@ class HandoffService:
         return [
             {"slug": h.article.slug, "question": h.article.question, "language": h.article.language,
              "score": round(h.score, 3), "summary": summarize(h.article.answer),
-             "url": f"{self.settings.base_url}/kb/{h.article.slug}"}
+             "url": article_url(self.settings.base_url, h.article.slug)}
             for h in best[:k]
         ]
 

@@ -17,6 +17,7 @@ from aiohttp import web
 from bridge.gaps import gap_list
 from bridge.runs import AlreadyRunning, BridgeRuns
 from bridge.review import Review, ReviewError
+from knowledge.articles import article_path
 from knowledge.base import KnowledgeBase
 from staff.web import SECURITY_HEADERS, STAFF_SESSION, StaffAuth
 
@@ -24,6 +25,7 @@ EDITOR_ROLES = ("editor",)
 _templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
 )
+_templates.globals["article_path"] = article_path
 
 
 def segments(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:

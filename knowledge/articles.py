@@ -131,6 +131,19 @@ def _string_list(value: Any, name: str, max_items: int, max_chars: int, problems
     return items
 
 
+ARTICLE_PATH = "/kb/{slug}"  # where an article is public; routes, links and the bot's answers use it
+
+
+def article_path(slug: str) -> str:
+    """The path of an article's public page (a template global too)."""
+    return ARTICLE_PATH.format(slug=slug)
+
+
+def article_url(base_url: str, slug: str) -> str:
+    """The public address of an article, for the bot, agents and the API."""
+    return f"{base_url.rstrip('/')}{article_path(slug)}"
+
+
 def slugify(text: str, max_length: int = 80) -> str:
     """A readable URL slug; German umlauts become ae/oe/ue so slugs stay ASCII and meaningful."""
     text = unicodedata.normalize("NFKD", text.translate(_GERMAN))

@@ -15,7 +15,7 @@ from typing import Any, Optional
 import jinja2
 from aiohttp import web
 
-from knowledge.articles import ArticleError, parse_language
+from knowledge.articles import ARTICLE_PATH, ArticleError, article_path, article_url, parse_language
 from knowledge.base import KnowledgeBase
 from knowledge.render import render_markdown
 
@@ -27,6 +27,7 @@ templates = jinja2.Environment(
     autoescape=jinja2.select_autoescape(default=True),
     enable_async=False,
 )
+templates.globals["article_path"] = article_path
 
 
 class KnowledgeSite:
@@ -43,8 +44,8 @@ class KnowledgeSite:
     def routes(self) -> list[web.RouteDef]:
         return [
             web.get("/kb", self.search_page),
-            web.get("/kb/{slug}", self.article_page),
-            web.post("/kb/{slug}/feedback", self.feedback),
+            web.get(ARTICLE_PATH, self.article_page),
+            web.post(ARTICLE_PATH + "/feedback", self.feedback),
             web.get("/api/kb/search", self.api_search),
             web.get("/api/kb/articles", self.api_articles),
             web.get("/api/kb/articles/{slug}", self.api_article),
@@ -104,7 +105,7 @@ class KnowledgeSite:
             recorded = await asyncio.to_thread(self.knowledge.record_feedback, slug, helpful == "yes", "web", nonce)
         except ArticleError:
             raise web.HTTPNotFound(text="No published article at this address.") from None
-        raise web.HTTPSeeOther(f"/kb/{slug}?feedback={'thanks' if recorded else 'duplicate'}")
+        raise web.HTTPSeeOther(f"{article_path(slug)}?feedback={'thanks' if recorded else 'duplicate'}")
 
     # -- JSON API --------------------------------------------------------------------
 
@@ -120,7 +121,7 @@ class KnowledgeSite:
             {
                 "query": query,
                 "language": language,
-                "results": [hit.to_dict(f"{self.base_url}/kb/{hit.article.slug}") for hit in hits],
+                "results": [hit.to_dict(article_url(self.base_url, hit.article.slug)) for hit in hits],
             }
         )
 
