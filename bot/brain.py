@@ -31,9 +31,10 @@ from rasa.utils.endpoints import ClientResponseError, EndpointConfig  # noqa: E4
 from rasa_sdk.executor import ActionExecutor  # noqa: E402
 from rasa_sdk.interfaces import ActionExecutionRejection  # noqa: E402
 
+from bot.text import COMMAND_PREFIX, is_command  # noqa: E402
+
 logger = logging.getLogger(__name__)
 
-COMMAND_PREFIX = "/"
 
 
 def quiet_rasa_logging() -> None:
@@ -127,7 +128,7 @@ class Brain:
         """
         output = CollectingOutputChannel()
         message = UserMessage(text, output, sender_id, metadata=metadata, input_channel="widget")
-        if text.strip().startswith(COMMAND_PREFIX) and text.strip() not in allowed_commands:
+        if is_command(text.strip()) and text.strip() not in allowed_commands:
             message.parse_data = await self._parse_as_plain_text(text, metadata)
         await self.agent.handle_message(message)
         return [BotReply.from_rasa(m) for m in output.messages]

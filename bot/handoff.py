@@ -20,7 +20,7 @@ from bot.handoff_store import RESOLUTION_KINDS, Handoff, HandoffError, HandoffSt
 from bot.metrics import HelpdeskMetrics
 from bot.office_hours import OfficeHours
 from bot.protocol import bot_uttered_payload, transcript_entry
-from bot.text import MessageError, validate_text
+from bot.text import MessageError, is_command, validate_text
 from knowledge.articles import article_url
 from knowledge.base import KnowledgeBase
 from knowledge.render import summarize
@@ -390,7 +390,7 @@ class HandoffService:
         taken as the question: the very last is often "a person, please", which matches
         nothing, while the real question came just before it.
         """
-        recent = [m.text for m in history if m.sender == "customer" and not m.text.startswith("/")][-3:]
+        recent = [m.text for m in history if m.sender == "customer" and not is_command(m.text)][-3:]
         best: list[Any] = []
         for question in recent:
             hits = await asyncio.to_thread(self.knowledge.search, question, None, k * 2)

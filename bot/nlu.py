@@ -28,6 +28,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import detect_language
+from bot.text import is_command
 from knowledge.embeddings import USE_MULTILINGUAL, load_encoder
 
 
@@ -109,4 +110,4 @@ class LanguageExtractor(GraphComponent, EntityExtractorMixin):
         if hint in ("de", "en"):
             return hint
         text = message.get(TEXT) or ""
-        return detect_language(text) if text and not text.startswith("/") else None
+        return detect_language(text) if text and not is_command(text) else None

@@ -29,3 +29,15 @@ def validate_text(text: Any, max_chars: int) -> str:
     if len(text) > max_chars:
         raise MessageError("too_long", f"The message is longer than {max_chars} characters.")
     return text
+
+
+COMMAND_PREFIX = "/"  # a button's payload ("/feedback_helpful"), not words the customer wrote
+
+
+def is_command(text: str) -> bool:
+    return text.startswith(COMMAND_PREFIX)
+
+
+def is_customer_words(text: str, min_words: int = 3) -> bool:
+    """Words a customer wrote that can say what they want: no button press, no lone "ok"."""
+    return not is_command(text) and len(text.split()) >= min_words

@@ -15,6 +15,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.engine import Engine
 
 from bot.schema import conversations, events, handoffs, messages
+from bot.text import COMMAND_PREFIX, is_command, is_customer_words
 from bridge.schema import pairs
 
 MAX_QUESTION_CHARS = 600
@@ -32,10 +33,6 @@ class RawPair:
     article_slug: Optional[str] = None  # the article a helpful bot answer came from
     known_names: tuple[str, ...] = field(default_factory=tuple)
     customer_text: str = ""  # all the customer wrote in the chat: checked for sensitive matters, never kept
-
-
-def _substantive(text: str) -> bool:
-    return not text.startswith("/") and len(text.split()) >= 3
 
 
 def condense(texts: list[str]) -> str:
@@ -91,12 +88,12 @@ def _from_handoff(conn, handoff, key: str) -> Optional[RawPair]:
     for index, message in enumerate(transcript):
         following = transcript[index + 1] if index + 1 < len(transcript) else None
         if message.sender == "customer":
-            if not message.text.startswith("/"):
+            if not is_command(message.text):
                 everything.append(message.text)
             # The message that asked for a person is followed at once by the handoff notice.
             if following is not None and following.sender == "system" and message.created_at <= handoff.requested_at:
                 continue
-            if _substantive(message.text):
+            if is_customer_words(message.text):
                 customer.append(message.text)
         elif message.sender == "agent":
             agent_texts.append(message.text)
@@ -161,7 +158,7 @@ def _from_helpful_vote(conn, vote, key: str) -> Optional[RawPair]:
     question = conn.execute(
         select(messages.c.text)
         .where(messages.c.conversation_id == vote.conversation_id, messages.c.sender == "customer",
-               messages.c.id < answer.message_id, ~messages.c.text.startswith("/"))
+               messages.c.id < answer.message_id, ~messages.c.text.startswith(COMMAND_PREFIX))
         .order_by(messages.c.id.desc()).limit(1)
     ).scalar()
     answer_text = conn.execute(select(messages.c.text).where(messages.c.id == answer.message_id)).scalar()

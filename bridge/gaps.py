@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.schema import handoffs, messages
+from bot.text import is_customer_words
 from knowledge.base import KnowledgeBase
 from knowledge.schema import articles, feedback, search_misses
 
@@ -60,7 +61,7 @@ def signals(engine: Engine, limit: int = 500) -> list[Signal]:
                     messages.c.created_at <= handoff.requested_at,
                 ).order_by(messages.c.id.desc()).limit(4)
             ).scalars().all()
-            text = next((t for t in first if not t.startswith("/") and len(t.split()) >= 3), None)
+            text = next((t for t in first if is_customer_words(t)), None)
             if text:
                 found.append(Signal(text, f"handed to agents ({handoff.reason})", f"conversation:{handoff.conversation_id}"))
         unhelpful = conn.execute(
