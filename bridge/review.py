@@ -99,8 +99,9 @@ class Review:
     def add_phrasings(self, group_id: int, actor: str) -> None:
         """Take the new customer wordings of an attached group into its article's phrasings.
 
-        Only wordings in which nothing had to be masked: a word fewer than k of the group's
-        conversations wrote, and no common word either, keeps a wording out (bridge.shared_words).
+        Only wordings fit to be public as they are (bridge.shared_words): a word fewer than k
+        of the group's conversations wrote that is rare in the language, or may be a name,
+        keeps a wording out, as it does for a draft's phrasings.
         """
         with self.engine.connect() as conn:
             row = conn.execute(select(groups).where(groups.c.id == group_id, groups.c.status == "attached")).first()
@@ -115,7 +116,7 @@ class Review:
         words = SharedWords(((m.conversation_id, f"{m.question}\n{m.answer}") for m in members), self.min_customers,
                             SharedWords.vocabulary_of((article.question, article.answer)))
         new = [m.question for m in members[row.size_at_decision or 0:]
-               if words.check(m.question, m.language or article.language).clean]
+               if words.check(m.question, m.language or article.language).public]
         phrasings = _with_wordings(self.knowledge.store.alternatives(article.id), new, article.question)
         data = ArticleInput(article.slug, article.language, article.question, article.answer, article.topic,
                             article.tags, "published", article.origin, phrasings)
@@ -157,8 +158,11 @@ class Review:
             data = ArticleInput.from_mapping({**_mapping(data), "status": "published"})
         except ArticleError as exc:
             raise ReviewError(str(exc)) from exc
-        with self._deciding(group_id, "approved", actor, flags=flags, article_id=before.id):
-            result = self.knowledge.save(data, actor=actor, note=f"approved from bridge group {group_id}")
+        try:
+            with self._deciding(group_id, "approved", actor, flags=flags, article_id=before.id):
+                result = self.knowledge.save(data, actor=actor, note=f"approved from bridge group {group_id}")
+        except ArticleError as exc:
+            raise ReviewError(str(exc)) from exc
         self._audit(actor, "approve", group_id, before.slug, _snapshot(before), _snapshot(result.article), None)
         return before.slug
 
