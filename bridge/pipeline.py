@@ -351,7 +351,7 @@ class Bridge:
                 continue
             if words.check(text, language(member)).public:
                 alternatives.append(text)
-        slug = group["draft_slug"] or self._free_slug(question.text, group_id)
+        slug = group["draft_slug"] or self._free_slug(question.without_flagged(), group_id)
         try:
             # Checked like any editor's input, so that a draft can always be approved as it is.
             data = ArticleInput.from_mapping({
@@ -379,7 +379,8 @@ class Bridge:
         return self._published_words
 
     def _free_slug(self, question: str, group_id: int) -> str:
-        base = slugify(question.replace("[", " ").replace("]", " "), 70) or "question"
+        """A slug stays when an editor rewrites the question: it holds no word the editor is asked to check."""
+        base = slugify(_PLACEHOLDER.sub(" ", question), 70) or "question"
         slug = base
         if self.knowledge.store.get(slug, public_only=False) is not None:
             slug = f"{base}-{group_id}"

@@ -50,6 +50,13 @@ class Checked:
     def clean(self) -> bool:
         return not self.masked
 
+    def without_flagged(self) -> str:
+        """The text without the kept words an editor is asked to check (for a slug, which never changes)."""
+        text = self.text
+        for word in sorted({w.start: w for w in self.kept_rare + self.name_like}.values(), key=lambda w: -w.start):
+            text = text[:word.start] + " " + text[word.end:]
+        return text
+
     @property
     def public(self) -> bool:
         """Fit to stand as a customer's wording in public: nothing masked, nothing that may be a name."""

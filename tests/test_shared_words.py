@@ -67,3 +67,9 @@ def test_the_answer_most_agents_share_agrees_best():
     agents = group(*answers)
     scores = [answer_agreement(agents, text) for text in answers]
     assert scores[0] == max(scores) and scores[3] == min(scores)
+
+
+def test_a_slug_source_leaves_out_the_words_an_editor_is_asked_to_check():
+    words = group("Kommt das Paket nach Lüneburg?", "Kommt das Paket?", "Kommt das Paket?")
+    checked = words.check("Kommt das Paket nach Lüneburg?", "de")
+    assert "Lüneburg" in checked.text and "Lüneburg" not in checked.without_flagged()
