@@ -23,9 +23,6 @@ from staff.accounts import StaffError
 from staff.web import SECURITY_HEADERS, STAFF_SESSION, StaffAuth
 
 STATIC_DIR = Path(__file__).parent / "static"
-_templates = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
-)
 
 
 # Notices are chosen by code, so a link cannot make the console show text of its own.
@@ -37,8 +34,9 @@ NOTICES = {
 
 class AgentConsole:
     def __init__(self, handoff: HandoffService, auth: StaffAuth, canned: list[CannedReply],
-                 metrics_token: Optional[str] = None) -> None:
+                 templates: jinja2.Environment, metrics_token: Optional[str] = None) -> None:
         self.handoff = handoff
+        self.templates = templates
         self.auth = auth
         self.canned = canned
         self.metrics_token = metrics_token
@@ -58,7 +56,7 @@ class AgentConsole:
     async def console(self, request: web.Request) -> web.Response:
         session = request[STAFF_SESSION]
         canned = [{"title": c.title, "texts": c.texts} for c in self.canned]
-        html = _templates.get_template("agent.html").render(
+        html = self.templates.get_template("agent.html").render(
             user=session.user, csrf_token=session.csrf_token, canned_json=json.dumps(canned),
             notice=NOTICES.get(request.query.get("notice", ""), ""),
         )

@@ -17,15 +17,11 @@ from aiohttp import web
 from bridge.gaps import gap_list
 from bridge.runs import AlreadyRunning, BridgeRuns
 from bridge.review import Review, ReviewError
-from knowledge.articles import article_path
 from knowledge.base import KnowledgeBase
 from staff.web import SECURITY_HEADERS, STAFF_SESSION, StaffAuth
 
 EDITOR_ROLES = ("editor",)
-_templates = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
-)
-_templates.globals["article_path"] = article_path
+TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
 def segments(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -58,8 +54,10 @@ def _log_failure(future: "asyncio.Future[Any]") -> None:
 
 
 class EditorConsole:
-    def __init__(self, runs: BridgeRuns, review: Review, knowledge: KnowledgeBase, auth: StaffAuth) -> None:
+    def __init__(self, runs: BridgeRuns, review: Review, knowledge: KnowledgeBase, auth: StaffAuth,
+                 templates: jinja2.Environment) -> None:
         self.runs = runs
+        self.templates = templates
         self.review = review
         self.knowledge = knowledge
         self.auth = auth
@@ -80,7 +78,7 @@ class EditorConsole:
 
     def _render(self, request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
         session = request[STAFF_SESSION]
-        html = _templates.get_template(template).render(user=session.user, csrf_token=session.csrf_token, **context)
+        html = self.templates.get_template(template).render(user=session.user, csrf_token=session.csrf_token, **context)
         return web.Response(text=html, status=status, content_type="text/html", headers=SECURITY_HEADERS)
 
     async def queue(self, request: web.Request) -> web.Response:

@@ -22,23 +22,20 @@ from knowledge.render import render_markdown
 MAX_QUERY_CHARS = 500
 MAX_RESULTS = 20
 
-templates = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=jinja2.select_autoescape(default=True),
-    enable_async=False,
-)
-templates.globals["article_path"] = article_path
+TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
 class KnowledgeSite:
     """Handlers for the public pages and API, over one knowledge base."""
 
     def __init__(
-        self, knowledge: KnowledgeBase, base_url: str, miss_threshold: float, display_floor: float = 0.3
+        self, knowledge: KnowledgeBase, base_url: str, miss_threshold: float, templates: jinja2.Environment,
+        display_floor: float = 0.3
     ) -> None:
         self.knowledge = knowledge
         self.base_url = base_url
         self.miss_threshold = miss_threshold
+        self.templates = templates
         self.display_floor = display_floor
 
     def routes(self) -> list[web.RouteDef]:
@@ -69,7 +66,7 @@ class KnowledgeSite:
         else:
             articles = await asyncio.to_thread(self.knowledge.store.list, "published", language)
             topics = [(topic, list(items)) for topic, items in groupby(articles, key=lambda a: a.topic)]
-        return _render(
+        return self._render(
             "kb_search.html",
             query=query,
             language=language,
@@ -85,7 +82,7 @@ class KnowledgeSite:
         article = await asyncio.to_thread(self.knowledge.store.get, request.match_info["slug"])
         if article is None:
             raise web.HTTPNotFound(text="No published article at this address.")
-        return _render(
+        return self._render(
             "kb_article.html",
             article=article,
             answer_html=render_markdown(article.answer),
@@ -139,6 +136,10 @@ class KnowledgeSite:
             return web.json_response({"error": "no published article with this slug"}, status=404)
         return web.json_response(article.to_dict())
 
+    def _render(self, name: str, status: int = 200, **context: Any) -> web.Response:
+        html = self.templates.get_template(name).render(**context)
+        return web.Response(text=html, content_type="text/html", status=status)
+
     async def _search(self, query: str, language: Optional[str], limit: int, source: str) -> list:
         hits = await asyncio.to_thread(self.knowledge.search, query, language, limit)
         best = hits[0].score if hits else None
@@ -170,6 +171,4 @@ def _limit(raw: Optional[str]) -> int:
     return value
 
 
-def _render(name: str, status: int = 200, **context: Any) -> web.Response:
-    html = templates.get_template(name).render(**context)
-    return web.Response(text=html, content_type="text/html", status=status)
+

@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Optional
 
+import jinja2
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
@@ -43,6 +44,7 @@ from knowledge.web import KnowledgeSite
 from nahbar.bad_input import bad_input
 from nahbar.services import action_context, connect, open_bridge, open_bridge_runs, open_knowledge
 from nahbar.settings import Settings, SettingsError
+from nahbar.templates import environment
 from staff.accounts import StaffStore
 from staff.web import LoginLimits, StaffAuth
 
@@ -65,6 +67,7 @@ class Parts:
     agents: AgentChannel
     bridge: Bridge
     bridge_runs: BridgeRuns
+    templates: jinja2.Environment  # the one template environment of every console and page
 
 
 PARTS = web.AppKey("parts", Parts)
@@ -105,17 +108,19 @@ async def build_parts(settings: Settings) -> Parts:
         brain.resume,
     )
     service = ConversationService(conversations, brain, handoff, settings.max_message_chars, settings.session_days)
+    templates = environment()
     auth = StaffAuth(
         staff,
         secure_cookies=settings.base_url.startswith("https://"),
         session_lifetime=timedelta(hours=settings.staff_session_hours),
         limits=LoginLimits(max_failures=settings.login_max_failures),
+        templates=templates,
     )
     bridge = await asyncio.to_thread(open_bridge, settings, engine, knowledge)
     return Parts(
         settings, engine, knowledge, brain, service, handoff, staff, auth,
         WidgetChannel(sio, service), AgentChannel(sio, handoff, auth), bridge,
-        await asyncio.to_thread(open_bridge_runs, engine, bridge),
+        await asyncio.to_thread(open_bridge_runs, engine, bridge), templates,
     )
 
 
@@ -124,16 +129,17 @@ def create_app(parts: Parts) -> web.Application:
     app[PARTS] = parts
     parts.channel.sio.attach(app, socketio_path="socket.io")
     settings = parts.settings
-    site = KnowledgeSite(parts.knowledge, settings.base_url, miss_threshold=settings.answer_threshold)
+    site = KnowledgeSite(parts.knowledge, settings.base_url, settings.answer_threshold, parts.templates)
     app.add_routes(site.routes())
-    app.add_routes(widget_routes(settings.session_days))
+    app.add_routes(widget_routes(settings.session_days, parts.templates))
     app.add_routes(parts.auth.routes())
     console = AgentConsole(
-        parts.handoff, parts.auth, load_canned_replies(settings.canned_replies_path), settings.metrics_token
+        parts.handoff, parts.auth, load_canned_replies(settings.canned_replies_path), parts.templates,
+        settings.metrics_token,
     )
     app.add_routes(console.routes())
     review = Review(parts.engine, parts.knowledge, settings.bridge_min_customers)
-    app.add_routes(EditorConsole(parts.bridge_runs, review, parts.knowledge, parts.auth).routes())
+    app.add_routes(EditorConsole(parts.bridge_runs, review, parts.knowledge, parts.auth, parts.templates).routes())
     if settings.bridge_interval_minutes > 0:
         app.cleanup_ctx.append(_bridge_schedule(parts.bridge_runs, settings.bridge_interval_minutes * 60))
     app.add_routes([web.get("/healthz", health)])

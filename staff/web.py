@@ -34,15 +34,7 @@ STAFF_SESSION = "nahbar.staff_session"  # the request key the guards set
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-_templates = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True,
-)
-
-
-def render(template: str, status: int = 200, **context: Any) -> web.Response:
-    html = _templates.get_template(template).render(**context)
-    return web.Response(text=html, status=status, content_type="text/html", headers=SECURITY_HEADERS)
+TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
 # Staff pages embed nothing from elsewhere and are never framed.
@@ -69,8 +61,11 @@ class StaffAuth:
         secure_cookies: bool,
         session_lifetime: timedelta = timedelta(hours=12),
         limits: Optional[LoginLimits] = None,
+        *,
+        templates: jinja2.Environment,
     ) -> None:
         self.store = store
+        self.templates = templates  # the application's one environment (TEMPLATE_DIR is among its folders)
         self.secure_cookies = secure_cookies
         self.session_lifetime = session_lifetime
         self.limits = limits or LoginLimits()
@@ -105,7 +100,7 @@ class StaffAuth:
                     if api:
                         raise web.HTTPForbidden(text="Your role may not do this.", headers=SECURITY_HEADERS)
                     raise web.HTTPForbidden(
-                        text=render("forbidden.html", user=session.user, csrf_token=session.csrf_token).text,
+                        text=self.render("forbidden.html", user=session.user, csrf_token=session.csrf_token).text,
                         content_type="text/html",
                         headers=SECURITY_HEADERS,
                     )
@@ -117,6 +112,10 @@ class StaffAuth:
             return guarded
 
         return decorate
+
+    def render(self, template: str, status: int = 200, **context: Any) -> web.Response:
+        html = self.templates.get_template(template).render(**context)
+        return web.Response(text=html, status=status, content_type="text/html", headers=SECURITY_HEADERS)
 
     async def check_csrf(self, request: web.Request, session: StaffSession) -> None:
         sent = request.headers.get(CSRF_HEADER)
@@ -136,7 +135,7 @@ class StaffAuth:
     def _login_form(self, request: web.Request, next_url: str, error: str = "", status: int = 200,
                     username: str = "", headers: Optional[dict[str, str]] = None) -> web.Response:
         csrf = secrets.token_urlsafe(32)
-        response = render("login.html", status=status, csrf_token=csrf, next_url=next_url, error=error,
+        response = self.render("login.html", status=status, csrf_token=csrf, next_url=next_url, error=error,
                           username=username)
         response.set_cookie(LOGIN_CSRF_COOKIE, csrf, httponly=True, samesite="Strict",
                             secure=self.secure_cookies, path="/login", max_age=3600)

@@ -1,0 +1,23 @@
+"""The application's one template environment: every part's templates, one set of globals.
+
+Each web layer keeps its templates beside its code (`TEMPLATE_DIR`); the composition
+gathers them here, so escaping, loading and helpers such as `article_path` are set once.
+"""
+
+from __future__ import annotations
+
+import jinja2
+
+from bot.web import TEMPLATE_DIR as BOT_TEMPLATES
+from bridge.web import TEMPLATE_DIR as BRIDGE_TEMPLATES
+from knowledge.articles import article_path
+from knowledge.web import TEMPLATE_DIR as KNOWLEDGE_TEMPLATES
+from staff.web import TEMPLATE_DIR as STAFF_TEMPLATES
+
+
+def environment() -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder) for folder in
+                                  (KNOWLEDGE_TEMPLATES, STAFF_TEMPLATES, BOT_TEMPLATES, BRIDGE_TEMPLATES)])
+    templates = jinja2.Environment(loader=loader, autoescape=True)
+    templates.globals["article_path"] = article_path
+    return templates
