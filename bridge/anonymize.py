@@ -67,6 +67,9 @@ PLACEHOLDERS = {
     "LICENCE_PLATE": "[PLATE]",
 }
 
+# A typed placeholder in anonymized text ("[NAME]", "[DATE OF BIRTH]"): the one pattern for every reader.
+PLACEHOLDER = re.compile(r"\[[A-Z][A-Z .\-]*\]")
+
 # What still looks personal after anonymization: then the text is not proposed.
 _RESIDUE = [
     ("long number", re.compile(r"(?:\d[ \-./]?){6,}\d")),
@@ -533,7 +536,7 @@ def _known_names_recognizer(names: Iterable[str], language: str) -> Optional[Pat
 
 
 def _without_placeholders(text: str) -> str:
-    return re.sub(r"\[[A-Z][A-Z .\-]*\]", " ", text)
+    return PLACEHOLDER.sub(" ", text)
 
 
 @lru_cache(maxsize=4)

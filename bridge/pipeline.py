@@ -23,7 +23,7 @@ import numpy as np
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
-from bridge.anonymize import PLACEHOLDERS, Anonymized, Anonymizer
+from bridge.anonymize import PLACEHOLDER, PLACEHOLDERS, Anonymized, Anonymizer
 from bridge.extract import SENTENCES, RawPair, extract
 from bridge.privacy import PrivateTopics, private_reason
 from bridge.schema import add_missing_columns, groups, metadata, pairs
@@ -78,7 +78,6 @@ class RunSummary:
         ]
 
 
-_PLACEHOLDER = re.compile(r"\[[A-Z][A-Z-]*\]")
 
 
 def general_part(answer: str) -> str:
@@ -87,7 +86,7 @@ def general_part(answer: str) -> str:
     Used to compare answers: two agents who gave the same reply, one adding a line about
     the customer's order, said the same thing.
     """
-    general = [s for s in SENTENCES.split(answer) if s.strip() and not _PLACEHOLDER.search(s)]
+    general = [s for s in SENTENCES.split(answer) if s.strip() and not PLACEHOLDER.search(s)]
     return " ".join(general) or answer
 
 
@@ -107,7 +106,7 @@ def without_contact_lines(question: str) -> str:
     contact cue and little else; never the whole question.
     """
     kept = [s for s in SENTENCES.split(question) if s.strip() and not (
-        _PLACEHOLDER.search(s) and _CONTACT_CUE.search(s) and len(s.split()) <= 10 and "?" not in s)]
+        PLACEHOLDER.search(s) and _CONTACT_CUE.search(s) and len(s.split()) <= 10 and "?" not in s)]
     return " ".join(kept) or question
 
 
@@ -380,7 +379,7 @@ class Bridge:
 
     def _free_slug(self, question: str, group_id: int) -> str:
         """A slug stays when an editor rewrites the question: it holds no word the editor is asked to check."""
-        base = slugify(_PLACEHOLDER.sub(" ", question), 70) or "question"
+        base = slugify(PLACEHOLDER.sub(" ", question), 70) or "question"
         slug = base
         if self.knowledge.store.get(slug, public_only=False) is not None:
             slug = f"{base}-{group_id}"
@@ -413,7 +412,7 @@ def shared_sentences(words: SharedWords, answer: str, language: str) -> tuple[st
     """
     pieces = _sentence_spans(answer)
     kept = [(start, end) for start, end in pieces if words.shared_share(answer[start:end], language) > 0.5
-            and not _PLACEHOLDER.search(answer[start:end])] or pieces
+            and not PLACEHOLDER.search(answer[start:end])] or pieces
     offsets, position = [], 0
     for start, end in kept:
         offsets.append((start, end, position))

@@ -3,10 +3,10 @@
 A chat in which a customer tells something about their health, family, money, beliefs or
 legal trouble, or about their account, is kept out of the bridge whatever the agent
 marked. Such matters are recognized by meaning, not by a word list: every sentence the
-customer or the agent wrote is compared with curated example sentences of each category
-(and with ordinary shop sentences, which teach the boundary) through the sentence encoder
-the knowledge base already has, by a logistic regression on those embeddings; a lexicon of
-word stems catches the unambiguous terms besides. Operators extend both in one YAML file
+customer wrote is scored by a logistic regression on the embeddings of the sentence
+encoder the knowledge base already has, trained on curated example sentences of each
+category and on ordinary shop sentences, which teach the boundary; a lexicon of word stems,
+looked for in the customer's and the agent's words, catches the unambiguous terms besides. Operators extend both in one YAML file
 (`NAHBAR_PRIVATE_TOPICS`, default `bridge/private_topics.yml`).
 """
 
@@ -23,13 +23,13 @@ from typing import Any, Iterable, Optional, Protocol
 import numpy as np
 import yaml
 
+from bridge.anonymize import PLACEHOLDER
+
 DEFAULT_PRIVATE_TOPICS = Path(__file__).parent / "private_topics.yml"
 ORDINARY = "ordinary"
-# A sentence is held back when the classifier gives all sensitive categories together at
-# least this probability. Chosen by cross-validation on the examples (benchmarks/eval_privacy.py
+# A sentence is held back when the detector gives "sensitive" at least this probability. Chosen by cross-validation on the examples (benchmarks/eval_privacy.py
 # prints the figures for an independent set).
 DEFAULT_THRESHOLD = 0.5
-_PLACEHOLDER = re.compile(r"\[[A-Z][A-Z .\-]*\]")
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+|\s+[–—-]\s+")
 
 
@@ -130,7 +130,7 @@ class PrivateTopics:
         if finding:
             return finding
         texts = tuple(by_meaning) or texts
-        sentences = [s for s in sentences_of(texts) if len(_PLACEHOLDER.sub(" ", s).split()) >= 3]
+        sentences = [s for s in sentences_of(texts) if len(PLACEHOLDER.sub(" ", s).split()) >= 3]
         for category, probability in self.scores(sentences):
             if probability >= self.threshold:
                 return Finding(category, "meaning")

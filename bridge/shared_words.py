@@ -17,15 +17,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from bridge.anonymize import COMMON_ZIPF, dictionary_names, zipf
+from bridge.anonymize import COMMON_ZIPF, PLACEHOLDER, dictionary_names, zipf
 
 # A link, a placeholder the anonymizer left, or a word (with inner hyphens, dots or apostrophes).
-TOKEN = re.compile(r"(?:https?://|www\.)\S+[^\s.,;:!?)]|\[[A-Z][A-Z .\-]*\]|[^\W_]+(?:['’.\-][^\W_]+)*", re.UNICODE)
+TOKEN = re.compile(rf"(?:https?://|www\.)\S+[^\s.,;:!?)]|{PLACEHOLDER.pattern}|[^\W_]+(?:['’.\-][^\W_]+)*", re.UNICODE)
 FUNCTION_WORD_ZIPF = 5.0  # "the", "und", "your": too frequent to be part of a name
 EVERYDAY_ZIPF = 4.0  # a kept word this frequent ("bike", "tour", "Lieferung") is not shown to editors, unless a name
 NAME_WORD_ZIPF = 4.5  # a name word more frequent than this is kept (and flagged) rather than masked
 LONG_NUMBER_DIGITS = 4  # "95" in an answer is a quantity; "1070" or "4711" can be a postcode or an order
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]|\[[A-Z][A-Z .\-]*\][,:]?)\s*[\"'„“(]*$")
+_SENTENCE_END = re.compile(rf"(?:^|[.!?:;\n]|{PLACEHOLDER.pattern}[,:]?)\s*[\"'„“(]*$")
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,8 @@ class SharedWords:
                 continue
             for step in (-1, 1):
                 other = index + step
-                while 0 <= other < len(matches) and self._joins_name(matches, verdicts, index, other, text, language):
+                while 0 <= other < len(matches) and self._joins_name(matches, verdicts, other - step, other, text,
+                                                                     language):
                     verdicts[other] = ("NAME", verdicts[other][1])
                     other += step
         pieces, masked, kept_rare, name_like = [], [], [], []
@@ -119,8 +120,7 @@ class SharedWords:
                 placeholder = f"[{verdict}]"
                 # Two masked words in a row become one placeholder ("[NAME] [NAME]" → "[NAME]").
                 if pieces[-1].strip() == "" and len(pieces) >= 2 and pieces[-2] == placeholder:
-                    shift -= len(pieces[-1]) + len(match.group())
-                    pieces[-1] = ""
+                    shift -= len(pieces.pop()) + len(match.group())
                 else:
                     pieces.append(placeholder)
                     shift += len(placeholder) - len(match.group())

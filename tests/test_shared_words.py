@@ -73,3 +73,8 @@ def test_a_slug_source_leaves_out_the_words_an_editor_is_asked_to_check():
     words = group("Kommt das Paket nach Lüneburg?", "Kommt das Paket?", "Kommt das Paket?")
     checked = words.check("Kommt das Paket nach Lüneburg?", "de")
     assert "Lüneburg" in checked.text and "Lüneburg" not in checked.without_flagged()
+
+
+def test_a_name_of_three_words_goes_whole():
+    words = group("Bitte an Leopold Maria Kaiser schicken.", ANSWER, ANSWER)
+    assert words.check("Bitte an Leopold Maria Kaiser schicken.", "de").text == "Bitte an [NAME] schicken."
