@@ -34,7 +34,7 @@ class ActionRecordFeedback(Action):
             except ArticleError:
                 counted = False  # withdrawn since it was shown: the vote has nothing left to count for
             if counted:
-                article = await asyncio.to_thread(knowledge.store.get, slug)
+                article = await asyncio.to_thread(knowledge.article, slug)
                 dispatcher.utter_message(json_message=markers.marker(
                     markers.VOTE, article_id=article.id if article else None, slug=slug, helpful=helpful))
         if helpful:

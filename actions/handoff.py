@@ -2,7 +2,7 @@
 
 The action only decides *why* (the customer asked, accepted an offer after no answer or
 an unhelpful one, or is upset) and tells the helpdesk through a custom message; queueing,
-office hours and what the customer is told happen in the helpdesk core (bot/handoff.py),
+office hours and what the customer is told happen in the helpdesk core (helpdesk/handoff.py),
 which also works when this action runs on a separate action server.
 """
 

@@ -1,7 +1,7 @@
 """What the actions tell the helpdesk besides what the customer reads, as data.
 
 An action adds a custom message `{MARKER: {...}}`; the conversation service
-(bot/service.py) takes it out of the replies and acts on it or records it. The bot's
+(helpdesk/service.py) takes it out of the replies and acts on it or records it. The bot's
 words can change freely: nothing learns from them.
 """
 

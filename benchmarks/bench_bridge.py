@@ -32,7 +32,7 @@ def main() -> None:
     args = parser.parse_args()
     from sqlalchemy import select
 
-    from bot.schema import messages
+    from helpdesk.schema import messages
     from bridge.anonymize import load_anonymizer
     from bridge.pipeline import Bridge
     from bridge.privacy import PrivateTopics

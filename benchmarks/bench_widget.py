@@ -128,7 +128,7 @@ def main() -> None:
             widget += asyncio.run(widget_round_trips(server.url, MESSAGES, expected))[0]
         from sqlalchemy import func, select
 
-        from bot.schema import messages as message_table
+        from helpdesk.schema import messages as message_table
 
         for customers in loads:
             with server.parts.engine.connect() as conn:

@@ -129,8 +129,8 @@ def seed_chats(engine, stream: list[tuple[str, str]], rng: random.Random) -> tup
     """Every stream question as a resolved chat of its own customer; conversation → intent."""
     from sqlalchemy import insert
 
-    from bot.conversations import ConversationStore, hash_token, new_token
-    from bot.schema import conversations, handoffs, messages, state_changes
+    from helpdesk.conversations import ConversationStore, hash_token, new_token
+    from helpdesk.schema import conversations, handoffs, messages, state_changes
     from knowledge.store import utcnow
 
     ConversationStore(engine).create_tables()
@@ -202,8 +202,8 @@ def leaks(knowledge, injected: list[str]) -> dict[str, object]:
     patterns = [re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), re.compile(r"\b[A-Z]{2}\d{2}(?:\s?\d{4}){4}"),
                 re.compile(r"(?:\d[ \-]?){6,}\d")]
     texts = []
-    for article in knowledge.store.list("published"):
-        texts += [article.question, article.answer, *knowledge.store.alternatives(article.id)]
+    for article in knowledge.articles("published"):
+        texts += [article.question, article.answer, *knowledge.alternatives(article.id)]
     values = sorted({v for v in injected if v})
     # As plain substrings, the strict way: a first name inside a longer word counts too.
     published = "\n".join(texts)
@@ -219,7 +219,7 @@ CONFIDENCE_SWEEP = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 def kb_accuracy(knowledge, article_intent: dict[int, str], heldout, args, language: str = "en") -> dict[str, object]:
     """Top-1 accuracy of search, and the bot's decision rule (cosine floor + vote confidence)
     at the configured confidence and across a sweep, as deflection and precision."""
-    from actions.knowledge_answer import choose_answer
+    from knowledge.base import choose_answer
 
     rows = []
     for question, intent in heldout:
@@ -304,7 +304,7 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
         "stream_chats": len(stream),
         "bridge": {**{k: v for k, v in vars(summary).items() if k != "draft_slugs"},
                    "chats_per_second": round(len(stream) / elapsed, 1)},
-        "articles_published": knowledge.store.count("published"),
+        "articles_published": knowledge.count("published"),
         "grouping": grouping_quality(engine, intents),
         "personal_data_in_published_articles": leaks(knowledge, injected),
         "knowledge_search_on_heldout": kb_accuracy(knowledge, article_intent, heldout, args),
@@ -316,8 +316,8 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
 async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, args) -> dict[str, float]:
     """The held-out questions through the real conversation service: Rasa, actions, database."""
     from bot.brain import quiet_rasa_logging
-    from bot.conversations import new_token
-    from bot.service import Session
+    from helpdesk.conversations import new_token
+    from helpdesk.service import Session
     from bot.training import ensure_model
     from nahbar.server import build_parts
     from nahbar.settings import Settings
@@ -328,7 +328,7 @@ async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, 
                        answer_confidence=args.confidence, bridge_interval_minutes=0)
     parts = await build_parts(settings)
     quiet_rasa_logging()
-    slug_to_id = {a.slug: a.id for a in parts.knowledge.store.list("published")}
+    slug_to_id = {a.slug: a.id for a in parts.knowledge.articles("published")}
     answered = correct = 0
     latencies = []
     for question, intent in sample:

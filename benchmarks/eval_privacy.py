@@ -37,7 +37,7 @@ from benchmarks import privacy_chats, sensitive_chats  # noqa: E402
 
 
 def setup(workdir: Path, k: int):
-    from bot.conversations import ConversationStore
+    from helpdesk.conversations import ConversationStore
     from bridge.anonymize import load_anonymizer
     from bridge.pipeline import Bridge, BridgeSettings
     from bridge.privacy import DEFAULT_PRIVATE_TOPICS, PrivateTopics
@@ -64,8 +64,8 @@ def setup(workdir: Path, k: int):
 
 def resolve(chats, question: str, answer: str, language: str) -> int:
     """A chat as the widget and the console leave it: question, handoff, agent answer, resolved as general."""
-    from bot.conversations import new_token
-    from bot.handoff_store import HandoffStore
+    from helpdesk.conversations import new_token
+    from helpdesk.handoff_store import HandoffStore
 
     conversation = chats.find_or_create(new_token(), language)
     handoffs = HandoffStore(chats.engine)

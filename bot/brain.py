@@ -18,15 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+import sqlalchemy as sa
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from rasa.core.agent import Agent  # noqa: E402
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage  # noqa: E402
-from rasa.core.tracker_store import TrackerStore  # noqa: E402
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore  # noqa: E402
 from rasa.shared.core.constants import ACTION_LISTEN_NAME  # noqa: E402
-from rasa.shared.core.events import ActionExecuted, ConversationResumed  # noqa: E402
+from rasa.shared.core.events import ActionExecuted, ConversationPaused, ConversationResumed  # noqa: E402
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig  # noqa: E402
 from rasa_sdk.executor import ActionExecutor  # noqa: E402
 from rasa_sdk.interfaces import ActionExecutionRejection  # noqa: E402
@@ -102,6 +104,7 @@ class InProcessActionEndpoint(EndpointConfig):
 class Brain:
     agent: Agent
     model_path: Path
+    tracker_store: Optional[TrackerStore] = None
 
     @classmethod
     def load(
@@ -116,7 +119,7 @@ class Brain:
         agent = Agent.load(str(model_path), action_endpoint=endpoint, tracker_store=tracker_store)
         if not agent.is_ready():
             raise RuntimeError(f"the Rasa model at {model_path} could not be loaded")
-        return cls(agent, model_path)
+        return cls(agent, model_path, tracker_store)
 
     async def respond(
         self, sender_id: str, text: str, metadata: dict[str, Any], allowed_commands: frozenset[str] = frozenset()
@@ -148,6 +151,27 @@ class Brain:
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
             await processor.save_tracker(tracker)
             return True
+
+    def paused_senders(self) -> list[str]:
+        """Conversations whose Rasa tracker is paused (its last pause came after its last resume).
+
+        Read from the SQL tracker store's event table in one query, so the helpdesk can
+        compare every paused tracker with who holds the chat at start; other tracker stores
+        (the in-memory one of a test) have nothing that outlived a restart.
+        """
+        if not isinstance(self.tracker_store, SQLTrackerStore):
+            return []
+        events = SQLTrackerStore.SQLEvent.__table__
+        pause = sa.func.max(sa.case((events.c.type_name == ConversationPaused.type_name, events.c.id), else_=0))
+        resume = sa.func.max(sa.case((events.c.type_name == ConversationResumed.type_name, events.c.id), else_=0))
+        query = (
+            sa.select(events.c.sender_id)
+            .where(events.c.type_name.in_([ConversationPaused.type_name, ConversationResumed.type_name]))
+            .group_by(events.c.sender_id)
+            .having(pause > resume)
+        )
+        with self.tracker_store.engine.connect() as conn:
+            return [row.sender_id for row in conn.execute(query)]
 
     async def _parse_as_plain_text(self, text: str, metadata: dict[str, Any]) -> dict[str, Any]:
         """NLU on the words without the command prefix; the tracker still logs what was typed."""

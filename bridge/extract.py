@@ -14,7 +14,7 @@ from typing import Iterator, Optional
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Engine
 
-from bot.schema import conversations, events, handoffs, messages
+from helpdesk.schema import conversations, events, handoffs, messages
 from bot.text import COMMAND_PREFIX, is_command, is_customer_words
 from bridge.schema import pairs
 
@@ -59,7 +59,7 @@ def extract(engine: Engine) -> Iterator[RawPair]:
             pair = _from_handoff(conn, handoff, key)
             if pair is not None:
                 yield pair
-        # Votes as the bot recorded them (bot.schema.events), whether the customer pressed
+        # Votes as the bot recorded them (helpdesk.schema.events), whether the customer pressed
         # "Yes" or typed it; never learned from the bot's or the customer's words.
         helpful_votes = list(conn.execute(
             select(events).where(and_(events.c.kind == "vote", events.c.helpful.is_(True))).order_by(events.c.id)

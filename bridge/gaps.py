@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from bot.schema import handoffs, messages
+from helpdesk.schema import handoffs, messages
 from bot.text import is_customer_words
 from knowledge.base import KnowledgeBase
 from knowledge.schema import articles, feedback, search_misses

@@ -184,7 +184,7 @@ class Bridge:
     def _assign(self, raw: RawPair, question: Anonymized, vector: np.ndarray, answer_vector: np.ndarray,
                 state: "_GroupingState", summary: RunSummary) -> int:
         if raw.article_slug:  # a bot answer the customer found helpful: evidence for that article
-            article = self.knowledge.store.get(raw.article_slug, public_only=False)
+            article = self.knowledge.article(raw.article_slug, public_only=False)
             if article is not None:
                 summary.attached += 1
                 return self._article_group(article.id, summary)
@@ -372,7 +372,7 @@ class Bridge:
     def _vocabulary(self) -> frozenset[str]:
         """Words of the published articles (their questions and answers, not customers' phrasings)."""
         if self._published_words is None:
-            articles = self.knowledge.store.list("published", None)
+            articles = self.knowledge.articles("published", None)
             self._published_words = frozenset(
                 SharedWords.vocabulary_of(text for a in articles for text in (a.question, a.answer)))
         return self._published_words
@@ -381,7 +381,7 @@ class Bridge:
         """A slug stays when an editor rewrites the question: it holds no word the editor is asked to check."""
         base = slugify(PLACEHOLDER.sub(" ", question), 70) or "question"
         slug = base
-        if self.knowledge.store.get(slug, public_only=False) is not None:
+        if self.knowledge.article(slug, public_only=False) is not None:
             slug = f"{base}-{group_id}"
         return slug
 

@@ -51,7 +51,7 @@ class Review:
                 select(pairs.c.group_id, func.count()).where(pairs.c.group_id.in_([r.id for r in rows]))
                 .group_by(pairs.c.group_id)
             ).all()) if rows else {}
-        drafts = self.knowledge.store.get_by_slugs(r.draft_slug for r in rows if r.draft_slug)
+        drafts = self.knowledge.articles_by_slugs(r.draft_slug for r in rows if r.draft_slug)
         items = []
         for row in rows:
             article = drafts.get(row.draft_slug)
@@ -88,7 +88,7 @@ class Review:
                 new = members[row.size_at_decision or 0:]
                 if not new:
                     continue
-                article = self.knowledge.store.get_published_many([row.article_id]).get(row.article_id)
+                article = self.knowledge.published_by_ids([row.article_id]).get(row.article_id)
                 if article is None:
                     continue
                 result.append({"group_id": row.id, "article": article, "customers": row.customers,
@@ -110,14 +110,14 @@ class Review:
             members = list(conn.execute(
                 select(pairs.c.conversation_id, pairs.c.question, pairs.c.answer, pairs.c.language)
                 .where(pairs.c.group_id == group_id).order_by(pairs.c.id)))
-        article = self.knowledge.store.get_published_many([row.article_id]).get(row.article_id)
+        article = self.knowledge.published_by_ids([row.article_id]).get(row.article_id)
         if article is None:
             raise ReviewError("The article is no longer published.")
         words = SharedWords(((m.conversation_id, f"{m.question}\n{m.answer}") for m in members), self.min_customers,
                             SharedWords.vocabulary_of((article.question, article.answer)))
         new = [m.question for m in members[row.size_at_decision or 0:]
                if words.check(m.question, m.language or article.language).public]
-        phrasings = _with_wordings(self.knowledge.store.alternatives(article.id), new, article.question)
+        phrasings = _with_wordings(self.knowledge.alternatives(article.id), new, article.question)
         data = ArticleInput(article.slug, article.language, article.question, article.answer, article.topic,
                             article.tags, "published", article.origin, phrasings)
         result = self.knowledge.save(data, actor=actor, note=f"customer wordings from bridge group {group_id}")
@@ -131,7 +131,7 @@ class Review:
             if row is None:
                 raise ReviewError("There is no such draft.")
             members = list(conn.execute(select(pairs).where(pairs.c.group_id == group_id).order_by(pairs.c.id)))
-        article = self.knowledge.store.get(row.draft_slug, public_only=False) if row.draft_slug else None
+        article = self.knowledge.article(row.draft_slug, public_only=False) if row.draft_slug else None
         return {
             "group": row._asdict(),
             "article": article,
@@ -149,11 +149,11 @@ class Review:
         open_flags = [f for f in flags if not f["resolved"]]
         if open_flags:
             raise ReviewError(f"{len(open_flags)} flagged replacement(s) still need checking before approval.")
-        before = self.knowledge.store.get(row.draft_slug, public_only=False)
+        before = self.knowledge.article(row.draft_slug, public_only=False)
         if before is None:
             raise ReviewError("The draft article is gone; run the bridge again.")
         data = ArticleInput(before.slug, before.language, question.strip(), answer.strip(), before.topic,
-                            before.tags, "published", "bridge", tuple(self.knowledge.store.alternatives(before.id)))
+                            before.tags, "published", "bridge", tuple(self.knowledge.alternatives(before.id)))
         try:
             data = ArticleInput.from_mapping({**_mapping(data), "status": "published"})
         except ArticleError as exc:
@@ -171,7 +171,7 @@ class Review:
         if not reason:
             raise ReviewError("Say why the draft is rejected.")
         row = self._draft_group(group_id)
-        before = self.knowledge.store.get(row.draft_slug, public_only=False)
+        before = self.knowledge.article(row.draft_slug, public_only=False)
         with self._deciding(group_id, "rejected", actor, reason=reason):
             if before is not None:
                 self.knowledge.set_status(before.slug, "withdrawn", actor, note=f"rejected: {reason}"[:200])
@@ -180,12 +180,12 @@ class Review:
     def merge(self, group_id: int, actor: str, target_slug: str) -> None:
         """Fold the draft into a published article: its phrasings find that article from now on."""
         row = self._draft_group(group_id)
-        target = self.knowledge.store.get(str(target_slug or ""), public_only=True)
+        target = self.knowledge.article(str(target_slug or ""), public_only=True)
         if target is None:
             raise ReviewError("Choose a published article to merge into.")
-        draft = self.knowledge.store.get(row.draft_slug, public_only=False)
-        new = ([draft.question] + self.knowledge.store.alternatives(draft.id)) if draft else []
-        phrasings = _with_wordings(self.knowledge.store.alternatives(target.id), new, target.question)
+        draft = self.knowledge.article(row.draft_slug, public_only=False)
+        new = ([draft.question] + self.knowledge.alternatives(draft.id)) if draft else []
+        phrasings = _with_wordings(self.knowledge.alternatives(target.id), new, target.question)
         data = ArticleInput(target.slug, target.language, target.question, target.answer, target.topic, target.tags,
                             "published", target.origin, phrasings)
         with self._deciding(group_id, "merged", actor, article_id=target.id):

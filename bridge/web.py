@@ -18,7 +18,7 @@ from bridge.gaps import gap_list
 from bridge.runs import AlreadyRunning, BridgeRuns
 from bridge.review import Review, ReviewError
 from knowledge.base import KnowledgeBase
-from staff.web import SECURITY_HEADERS, STAFF_SESSION, StaffAuth
+from staff.web import STAFF_SESSION, StaffAuth
 
 EDITOR_ROLES = ("editor",)
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -62,24 +62,26 @@ class EditorConsole:
         self.knowledge = knowledge
         self.auth = auth
 
-    def routes(self) -> list[web.RouteDef]:
-        page = self.auth.require(*EDITOR_ROLES)
-        return [
-            web.get("/editor", page(self.queue)),
-            web.get("/editor/drafts/{group_id:\\d+}", page(self.draft)),
-            web.post("/editor/drafts/{group_id:\\d+}/approve", page(self.approve)),
-            web.post("/editor/drafts/{group_id:\\d+}/reject", page(self.reject)),
-            web.post("/editor/drafts/{group_id:\\d+}/merge", page(self.merge)),
-            web.post("/editor/run", page(self.run)),
-            web.post("/editor/updates/{group_id:\\d+}", page(self.add_phrasings)),
-            web.get("/editor/gaps", page(self.gaps)),
-            web.get("/editor/audit", page(self.audit)),
-        ]
+    def app(self) -> web.Application:
+        """The console as a sub-application for `/editor`: its guard admits editors (and admins)."""
+        app = web.Application(middlewares=[self.auth.guard(*EDITOR_ROLES)])
+        app.add_routes([
+            web.get("", self.queue),
+            web.get("/drafts/{group_id:\\d+}", self.draft),
+            web.post("/drafts/{group_id:\\d+}/approve", self.approve),
+            web.post("/drafts/{group_id:\\d+}/reject", self.reject),
+            web.post("/drafts/{group_id:\\d+}/merge", self.merge),
+            web.post("/run", self.run),
+            web.post("/updates/{group_id:\\d+}", self.add_phrasings),
+            web.get("/gaps", self.gaps),
+            web.get("/audit", self.audit),
+        ])
+        return app
 
     def _render(self, request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
         session = request[STAFF_SESSION]
         html = self.templates.get_template(template).render(user=session.user, csrf_token=session.csrf_token, **context)
-        return web.Response(text=html, status=status, content_type="text/html", headers=SECURITY_HEADERS)
+        return web.Response(text=html, status=status, content_type="text/html")
 
     async def queue(self, request: web.Request) -> web.Response:
         return await self._queue_page(request, done=DONE.get(request.query.get("done", ""), ""))
@@ -121,7 +123,7 @@ class EditorConsole:
              "answer_parts": segments(e["answer"], e["answer_spans"])}
             for e in draft["evidence"]
         ]
-        published = await asyncio.to_thread(self.knowledge.store.list, "published")
+        published = await asyncio.to_thread(self.knowledge.articles, "published")
         return self._render(request, "editor_draft.html", status=status, draft=draft, group=draft["group"],
                             article=draft["article"], evidence=evidence, error=error, published=published)
 

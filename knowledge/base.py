@@ -1,6 +1,8 @@
 """The knowledge base: articles in the database, their phrasings in a FAISS index.
 
-This is the one place that keeps the two in step. Writes go to the database first and then
+This is the one door to both: every other part reads, writes, searches and answers through
+`KnowledgeBase`, never through the article store or the index, so it is the one place that
+keeps the two in step. Writes go to the database first and then
 to the index; if the process dies in between, the next `open()` sees that the index's
 fingerprint no longer matches the database and rebuilds it, so search never answers from
 an article that was withdrawn or misses one that was published.
@@ -60,6 +62,19 @@ class SearchHit:
         }
 
 
+def choose_answer(hits: list[SearchHit], threshold: float, confidence: float) -> Optional[SearchHit]:
+    """The top article if it is close enough to the question and clearly ahead of the rest.
+
+    Both are needed: the cosine floor turns away questions about something the knowledge
+    base does not cover at all; the vote share turns away questions where several articles
+    are about equally close, the case in which a wrong answer is most likely.
+    """
+    top = hits[0] if hits else None
+    if top is None or top.score < threshold or top.confidence < confidence:
+        return None
+    return top
+
+
 @dataclass(frozen=True)
 class ImportReport:
     created: int
@@ -70,7 +85,7 @@ class ImportReport:
 class KnowledgeBase:
     def __init__(self, store: ArticleStore, encoder: Encoder, index_path: Path, index_kind: str = "flat",
                  nprobe: int = 16) -> None:
-        self.store = store
+        self._store = store
         self.encoder = encoder
         self.index_path = index_path
         self.index_kind = index_kind
@@ -86,7 +101,7 @@ class KnowledgeBase:
 
         Returns "loaded" or "rebuilt", so the start-up log says which happened.
         """
-        expected = self.store.published_phrasings()
+        expected = self._store.published_phrasings()
         wanted = IndexSignature(
             self.encoder.name,
             self.encoder.dimension,
@@ -105,7 +120,7 @@ class KnowledgeBase:
 
     def rebuild(self) -> int:
         """Re-encode every published phrasing; the index then matches the database exactly."""
-        return self._rebuild(self.store.published_phrasings())
+        return self._rebuild(self._store.published_phrasings())
 
     def _rebuild(self, expected: list[Phrasing]) -> int:
         vectors = self.encoder.encode([p.text for p in expected])
@@ -123,14 +138,14 @@ class KnowledgeBase:
     # -- writing ---------------------------------------------------------------------
 
     def save(self, data: ArticleInput, actor: str, note: str = "") -> SaveResult:
-        result = self.store.save(data, actor, note)
+        result = self._store.save(data, actor, note)
         if result.changed:
             self._reindex_articles([result.article.id])
         return result
 
     def set_status(self, slug: str, status: str, actor: str, note: str = "") -> SaveResult:
         """Publish or withdraw: the index follows at once, so search and the bot follow too."""
-        result = self.store.set_status(slug, status, actor, note)
+        result = self._store.set_status(slug, status, actor, note)
         if result.changed:
             self._reindex_articles([result.article.id])
         return result
@@ -147,7 +162,7 @@ class KnowledgeBase:
                 problems.append(f"entry {position}{f' ({label})' if label else ''}: {exc}")
         if problems:
             raise ArticleError("nothing was imported:\n  " + "\n  ".join(problems))
-        results = self.store.save_all(items, actor, note="imported")
+        results = self._store.save_all(items, actor, note="imported")
         changed = [r.article.id for r in results if r.changed]
         if changed:
             self._reindex_articles(changed)
@@ -159,10 +174,10 @@ class KnowledgeBase:
 
     def record_feedback(self, slug: str, helpful: bool, source: str, nonce: str) -> bool:
         """One vote on a published article; False if this nonce has voted already."""
-        article = self.store.get(slug)
+        article = self._store.get(slug)
         if article is None:
             raise ArticleError(f"no published article with slug {slug!r}")
-        return self.store.record_feedback(article.id, helpful, source, nonce)
+        return self._store.record_feedback(article.id, helpful, source, nonce)
 
     def _reindex_articles(self, article_ids: Iterable[int]) -> None:
         """Swap the changed articles' phrasings in the index; write the file only if search changed.
@@ -171,7 +186,7 @@ class KnowledgeBase:
         bridge does, for every group it drafts) leaves the index file alone.
         """
         article_ids = set(article_ids)
-        fresh = self.store.published_phrasings(sorted(article_ids))
+        fresh = self._store.published_phrasings(sorted(article_ids))
         with self._lock:
             unchanged = not fresh and not any(p.article_id in article_ids for p in self._phrasings.values())
         if unchanged:
@@ -186,6 +201,72 @@ class KnowledgeBase:
             self._phrasings.update((p.id, p) for p in fresh)
             self._index.fingerprint = IndexSignature.fingerprint_of((p.id, p.text) for p in self._phrasings.values())
             self._index.save(self.index_path)
+
+    # -- reading ---------------------------------------------------------------------
+
+    def article(self, slug: str, public_only: bool = True) -> Optional[Article]:
+        """The article at `slug`; with `public_only`, only while it is published."""
+        return self._store.get(slug, public_only=public_only)
+
+    def articles(self, status: Optional[str] = "published", language: Optional[str] = None) -> list[Article]:
+        return self._store.list(status, language)
+
+    def articles_by_slugs(self, slugs: Iterable[str]) -> dict[str, Article]:
+        return self._store.get_by_slugs(slugs)
+
+    def published_by_ids(self, ids: Iterable[int]) -> dict[int, Article]:
+        return self._store.get_published_many(ids)
+
+    def alternatives(self, article_id: int) -> list[str]:
+        """An article's other phrasings, the ones search matches besides its question."""
+        return self._store.alternatives(article_id)
+
+    def versions(self, slug: str) -> list[dict]:
+        return self._store.versions(slug)
+
+    def count(self, status: Optional[str] = None) -> int:
+        return self._store.count(status)
+
+    def feedback_counts(self, article_id: int) -> dict[str, int]:
+        return self._store.feedback_counts(article_id)
+
+    def misses(self, limit: int = 100) -> list[dict]:
+        return self._store.misses(limit)
+
+    # -- answering -------------------------------------------------------------------
+
+    def answer(self, question: str, language: str, threshold: float, confidence: float,
+               source: str = "bot") -> Optional[SearchHit]:
+        """The article to answer a customer with, or None, and then the question is logged as a miss.
+
+        Articles in the customer's language are ranked among themselves first, so that a
+        German article's English twin does not split the vote; only when none is good enough
+        is every language considered, since an English answer beats none.
+        """
+        question = question.strip()
+        if not question:
+            return None
+        vector = self.encoder.encode([question])
+        best = choose_answer(self.search_vector(vector, language, 10), threshold, confidence)
+        if best is not None:
+            return best
+        every = self.search_vector(vector, None, 10)
+        best = choose_answer(every, threshold, confidence)
+        if best is None:
+            self._miss(question, language, every[0].score if every else None, source)
+        return best
+
+    def lookup(self, query: str, language: Optional[str], k: int, source: str, miss_below: float) -> list[SearchHit]:
+        """`search` for a person on the site or the API: a query whose best hit stays below
+        `miss_below` is logged as a miss, for the editors' list of gaps."""
+        hits = self.search(query, language, k)
+        best = hits[0].score if hits else None
+        if best is None or best < miss_below:
+            self._miss(query, language, best, source)
+        return hits
+
+    def _miss(self, query: str, language: Optional[str], best: Optional[float], source: str) -> None:
+        self._store.record_miss(query, language, best, source)
 
     # -- searching -------------------------------------------------------------------
 
@@ -230,7 +311,7 @@ class KnowledgeBase:
                     break
         total = sum(votes.values()) or 1.0
         ranked = sorted(best, key=lambda a: (-votes.get(a, 0.0), -best[a][0]))[:k]
-        found = self.store.get_published_many(ranked)
+        found = self._store.get_published_many(ranked)
         return [
             SearchHit(found[article_id], best[article_id][0], best[article_id][1].text, votes.get(article_id, 0.0) / total)
             for article_id in ranked

@@ -64,7 +64,7 @@ class KnowledgeSite:
             hits = await self._search(query, language, 10, source="web")
             hits = [hit for hit in hits if hit.score >= self.display_floor]
         else:
-            articles = await asyncio.to_thread(self.knowledge.store.list, "published", language)
+            articles = await asyncio.to_thread(self.knowledge.articles, "published", language)
             topics = [(topic, list(items)) for topic, items in groupby(articles, key=lambda a: a.topic)]
         return self._render(
             "kb_search.html",
@@ -79,7 +79,7 @@ class KnowledgeSite:
         )
 
     async def article_page(self, request: web.Request) -> web.Response:
-        article = await asyncio.to_thread(self.knowledge.store.get, request.match_info["slug"])
+        article = await asyncio.to_thread(self.knowledge.article, request.match_info["slug"])
         if article is None:
             raise web.HTTPNotFound(text="No published article at this address.")
         return self._render(
@@ -127,11 +127,11 @@ class KnowledgeSite:
             language = parse_language(request.query.get("lang"))
         except ArticleError as exc:
             return web.json_response({"error": str(exc)}, status=400)
-        articles = await asyncio.to_thread(self.knowledge.store.list, "published", language)
+        articles = await asyncio.to_thread(self.knowledge.articles, "published", language)
         return web.json_response({"articles": [a.to_dict() for a in articles]})
 
     async def api_article(self, request: web.Request) -> web.Response:
-        article = await asyncio.to_thread(self.knowledge.store.get, request.match_info["slug"])
+        article = await asyncio.to_thread(self.knowledge.article, request.match_info["slug"])
         if article is None:
             return web.json_response({"error": "no published article with this slug"}, status=404)
         return web.json_response(article.to_dict())
@@ -141,11 +141,7 @@ class KnowledgeSite:
         return web.Response(text=html, content_type="text/html", status=status)
 
     async def _search(self, query: str, language: Optional[str], limit: int, source: str) -> list:
-        hits = await asyncio.to_thread(self.knowledge.search, query, language, limit)
-        best = hits[0].score if hits else None
-        if best is None or best < self.miss_threshold:
-            await asyncio.to_thread(self.knowledge.store.record_miss, query, language, best, source)
-        return hits
+        return await asyncio.to_thread(self.knowledge.lookup, query, language, limit, source, self.miss_threshold)
 
 
 def _check_query(query: str, required: bool) -> str:

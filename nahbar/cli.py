@@ -58,9 +58,9 @@ def cmd_kb_import(args: argparse.Namespace) -> int:
 def cmd_kb_export(args: argparse.Namespace) -> int:
     knowledge = _knowledge()
     entries = []
-    for article in knowledge.store.list(status=None if args.all else "published"):
+    for article in knowledge.articles(status=None if args.all else "published"):
         entry = {k: v for k, v in article.to_dict().items() if k not in ("version", "updated_at")}
-        alternatives = knowledge.store.alternatives(article.id)
+        alternatives = knowledge.alternatives(article.id)
         if alternatives:
             entry["alternatives"] = alternatives
         entries.append(entry)
@@ -207,7 +207,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = _settings()
     ensure_model(settings.models_dir)
     knowledge = _knowledge()
-    if knowledge.store.count() == 0:
+    if knowledge.count() == 0:
         report = knowledge.import_articles(read_articles(DEMO_FILE), actor="demo")
         print(f"demo knowledge base loaded: {report.created} articles")
     del knowledge

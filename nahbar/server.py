@@ -1,7 +1,7 @@
 """The Nahbar server: one aiohttp application that owns every conversation.
 
 It composes the parts and adds nothing of its own: the widget channel, the demo page,
-the handoff core and the agent console (`bot`), staff logins (`staff`), the public
+the helpdesk core and the agent console (`helpdesk`), staff logins (`staff`), the public
 knowledge base (`knowledge`), the Rasa model with its custom actions running in-process
 (`actions`), and a health check for operators.
 """
@@ -21,20 +21,21 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from actions.context import configure
-from bot.agent_channel import AgentChannel
-from bot.agent_web import AgentConsole
+from helpdesk.agent_channel import AgentChannel
+from helpdesk.agent_web import AgentConsole
 from bot.brain import Brain
-from bot.canned import load_canned_replies
-from bot.channel import WidgetChannel, create_socket_server
-from bot.conversations import ConversationStore
-from bot.handoff import HandoffService, HandoffSettings
-from bot.handoff_store import HandoffStore
-from bot.notifier import SocketNotifier
-from bot.office_hours import OfficeHours
-from bot.service import ConversationService
+from helpdesk.canned import load_canned_replies
+from helpdesk.channel import WidgetChannel, create_socket_server
+from helpdesk.conversations import ConversationStore
+from helpdesk.core import Helpdesk
+from helpdesk.handoff_store import HandoffStore
+from helpdesk.notifier import SocketNotifier
+from helpdesk.office_hours import OfficeHours
+from helpdesk.queue import HandoffSettings
+from helpdesk.service import ConversationService
 from bot.trackers import sql_tracker_store
 from bot.training import model_path
-from bot.web import widget_routes
+from helpdesk.web import widget_routes
 from bridge.pipeline import Bridge
 from bridge.review import Review
 from bridge.runs import AlreadyRunning, BridgeRuns
@@ -60,7 +61,7 @@ class Parts:
     knowledge: KnowledgeBase
     brain: Brain
     service: ConversationService
-    handoff: HandoffService
+    helpdesk: Helpdesk
     staff: StaffStore
     auth: StaffAuth
     channel: WidgetChannel
@@ -98,7 +99,7 @@ async def build_parts(settings: Settings) -> Parts:
         sql_tracker_store(settings.database_url, settings.data_dir),
     )
     sio = create_socket_server()
-    handoff = HandoffService(
+    helpdesk = Helpdesk.build(
         HandoffStore(engine),
         conversations,
         knowledge,
@@ -107,7 +108,7 @@ async def build_parts(settings: Settings) -> Parts:
         SocketNotifier(sio),
         brain.resume,
     )
-    service = ConversationService(conversations, brain, handoff, settings.max_message_chars, settings.session_days)
+    service = ConversationService(conversations, brain, helpdesk, settings.max_message_chars, settings.session_days)
     templates = environment()
     auth = StaffAuth(
         staff,
@@ -118,8 +119,8 @@ async def build_parts(settings: Settings) -> Parts:
     )
     bridge = await asyncio.to_thread(open_bridge, settings, engine, knowledge)
     return Parts(
-        settings, engine, knowledge, brain, service, handoff, staff, auth,
-        WidgetChannel(sio, service), AgentChannel(sio, handoff, auth), bridge,
+        settings, engine, knowledge, brain, service, helpdesk, staff, auth,
+        WidgetChannel(sio, service), AgentChannel(sio, helpdesk, auth), bridge,
         await asyncio.to_thread(open_bridge_runs, engine, bridge), templates,
     )
 
@@ -134,18 +135,21 @@ def create_app(parts: Parts) -> web.Application:
     app.add_routes(widget_routes(settings.session_days, parts.templates))
     app.add_routes(parts.auth.routes())
     console = AgentConsole(
-        parts.handoff, parts.auth, load_canned_replies(settings.canned_replies_path), parts.templates,
+        parts.helpdesk, parts.auth, load_canned_replies(settings.canned_replies_path), parts.templates,
         settings.metrics_token,
     )
     app.add_routes(console.routes())
+    for prefix, subapp in console.apps().items():
+        app.add_subapp(prefix, subapp)
     review = Review(parts.engine, parts.knowledge, settings.bridge_min_customers)
-    app.add_routes(EditorConsole(parts.bridge_runs, review, parts.knowledge, parts.auth, parts.templates).routes())
+    app.add_subapp("/editor", EditorConsole(parts.bridge_runs, review, parts.knowledge, parts.auth, parts.templates).app())
     if settings.bridge_interval_minutes > 0:
         app.cleanup_ctx.append(_bridge_schedule(parts.bridge_runs, settings.bridge_interval_minutes * 60))
     app.add_routes([web.get("/healthz", health)])
 
     async def recover_handoffs(_app: web.Application) -> None:
-        await parts.handoff.recover()
+        await parts.helpdesk.queue.recover()
+        await parts.helpdesk.queue.repair_bot_pauses(await asyncio.to_thread(parts.brain.paused_senders))
 
     app.on_startup.append(recover_handoffs)
     return app
@@ -175,7 +179,7 @@ def _bridge_schedule(runs: BridgeRuns, interval_seconds: float):
 
 async def health(request: web.Request) -> web.Response:
     parts = request.app[PARTS]
-    published = await asyncio.to_thread(parts.knowledge.store.count, "published")
+    published = await asyncio.to_thread(parts.knowledge.count, "published")
     return web.json_response(
         {
             "status": "ok",

@@ -16,8 +16,8 @@ from typing import Callable, Mapping, Optional
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.canned import DEFAULT_CANNED_REPLIES, load_canned_replies
-from bot.office_hours import OfficeHours, OfficeHoursError
+from helpdesk.canned import DEFAULT_CANNED_REPLIES, load_canned_replies
+from helpdesk.office_hours import OfficeHours, OfficeHoursError
 from bridge.privacy import DEFAULT_PRIVATE_TOPICS, PrivateTopics
 from knowledge.index import INDEX_KINDS
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import jinja2
 
-from bot.web import TEMPLATE_DIR as BOT_TEMPLATES
+from helpdesk.web import TEMPLATE_DIR as BOT_TEMPLATES
 from bridge.web import TEMPLATE_DIR as BRIDGE_TEMPLATES
 from knowledge.articles import article_path
 from knowledge.web import TEMPLATE_DIR as KNOWLEDGE_TEMPLATES

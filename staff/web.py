@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import hmac
 import re
 import secrets
@@ -33,6 +32,7 @@ CSRF_HEADER = "X-CSRF-Token"
 STAFF_SESSION = "nahbar.staff_session"  # the request key the guards set
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -85,33 +85,44 @@ class StaffAuth:
             return None
         return await asyncio.to_thread(self.store.session, token)
 
-    def require(self, *roles: str, api: bool = False) -> Callable[[Handler], Handler]:
-        """Guard a handler: logged in, with one of `roles`, and a CSRF token if it changes state."""
+    def guard(self, *roles: str, api: bool = False) -> Middleware:
+        """Middleware for a console's sub-application: every route in it needs a login with one
+        of `roles`, a CSRF token if it changes state, and answers with the staff security headers.
 
-        def decorate(handler: Handler) -> Handler:
-            @functools.wraps(handler)
-            async def guarded(request: web.Request) -> web.StreamResponse:
-                session = await self.current(request.cookies)
-                if session is None:
-                    if api or request.method != "GET":
-                        raise web.HTTPUnauthorized(text="Log in first.", headers=SECURITY_HEADERS)
-                    raise web.HTTPSeeOther(f"/login?next={quote(request.path_qs, safe='')}")
-                if not session.user.has_role(*roles):
-                    if api:
-                        raise web.HTTPForbidden(text="Your role may not do this.", headers=SECURITY_HEADERS)
-                    raise web.HTTPForbidden(
-                        text=self.render("forbidden.html", user=session.user, csrf_token=session.csrf_token).text,
-                        content_type="text/html",
-                        headers=SECURITY_HEADERS,
-                    )
-                if request.method not in ("GET", "HEAD", "OPTIONS"):
-                    await self.check_csrf(request, session)
-                request[STAFF_SESSION] = session
-                return await handler(request)
+        One guard per sub-application instead of a check per route: a route added later
+        cannot forget it. `api` answers 401/403 instead of redirecting to the login page.
+        """
 
-            return guarded
+        @web.middleware
+        async def guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
+            try:
+                response = await self._admit(request, handler, roles, api)
+            except web.HTTPException as exc:
+                exc.headers.update({k: v for k, v in SECURITY_HEADERS.items() if k not in exc.headers})
+                raise
+            response.headers.update({k: v for k, v in SECURITY_HEADERS.items() if k not in response.headers})
+            return response
 
-        return decorate
+        return guarded
+
+    async def _admit(self, request: web.Request, handler: Handler, roles: tuple[str, ...],
+                     api: bool) -> web.StreamResponse:
+        session = await self.current(request.cookies)
+        if session is None:
+            if api or request.method != "GET":
+                raise web.HTTPUnauthorized(text="Log in first.")
+            raise web.HTTPSeeOther(f"/login?next={quote(request.path_qs, safe='')}")
+        if not session.user.has_role(*roles):
+            if api:
+                raise web.HTTPForbidden(text="Your role may not do this.")
+            raise web.HTTPForbidden(
+                text=self.render("forbidden.html", user=session.user, csrf_token=session.csrf_token).text,
+                content_type="text/html",
+            )
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            await self.check_csrf(request, session)
+        request[STAFF_SESSION] = session
+        return await handler(request)
 
     def render(self, template: str, status: int = 200, **context: Any) -> web.Response:
         html = self.templates.get_template(template).render(**context)
@@ -121,11 +132,11 @@ class StaffAuth:
         sent = request.headers.get(CSRF_HEADER)
         if sent is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             sent = (await request.post()).get("csrf_token")
-        if not isinstance(sent, str) or not hmac.compare_digest(sent, session.csrf_token):
+        if not self.valid_csrf(session, sent):
             raise web.HTTPForbidden(text="The form has expired or did not come from this site; reload the page.")
 
     def valid_csrf(self, session: StaffSession, sent: Any) -> bool:
-        return isinstance(sent, str) and hmac.compare_digest(sent, session.csrf_token)
+        return same_secret(sent, session.csrf_token)
 
     # -- login and logout -----------------------------------------------------------------
 
@@ -149,7 +160,7 @@ class StaffAuth:
         next_url = _safe_next(form.get("next"))
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         sent = form.get("csrf_token")
-        if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):
+        if not expected or not same_secret(sent, expected):
             return self._login_form(request, next_url, "The form expired; please try again.", 403, username)
         keys = (f"user:{username}", f"ip:{request.remote or 'unknown'}")
         wait = await asyncio.to_thread(self._lockout, *keys)
@@ -192,6 +203,16 @@ class StaffAuth:
         response = web.HTTPSeeOther("/login")
         response.del_cookie(SESSION_COOKIE, path="/")
         raise response
+
+
+def same_secret(sent: Any, expected: str) -> bool:
+    """Constant-time comparison of a secret a client sent; anything but the same text is False.
+
+    Compared as bytes: `hmac.compare_digest` raises TypeError on text with non-ASCII
+    characters, which a forged token may well contain.
+    """
+    return isinstance(sent, str) and hmac.compare_digest(sent.encode("utf-8", "surrogatepass"),
+                                                         expected.encode("utf-8", "surrogatepass"))
 
 
 def _home(role: str) -> str:

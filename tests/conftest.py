@@ -48,7 +48,7 @@ def demo_entries() -> list:
 
 
 def _reset_postgres(engine: Engine) -> None:
-    from bot.schema import metadata as bot_metadata
+    from helpdesk.schema import metadata as bot_metadata
     from knowledge.schema import metadata as kb_metadata
     from bridge.schema import metadata as bridge_metadata
     from staff.schema import metadata as staff_metadata
@@ -127,6 +127,29 @@ def server(rasa_model: Path, tmp_path_factory, demo_entries) -> Iterator[ServerT
     running.parts.knowledge.import_articles(demo_entries, actor="test")
     yield running
     running.stop()
+
+
+def wipe_conversations(engine: Engine) -> None:
+    """No conversation, handoff, bridge group or bridge run left: what one test did to the
+    shared server's helpdesk cannot change what the next one sees (queue places, offline
+    forms, drafts). The knowledge base stays: tests that publish use their own slugs."""
+    from sqlalchemy.schema import sort_tables
+
+    from bridge.schema import metadata as bridge_metadata
+    from helpdesk.schema import metadata as helpdesk_metadata
+
+    tables = {*bridge_metadata.tables.values(), *helpdesk_metadata.tables.values()}
+    tables.discard(bridge_metadata.tables["bridge_lock"])  # the lock's one row is part of the schema
+    with engine.begin() as conn:
+        for table in reversed(sort_tables(tables)):  # rows that refer to others first
+            conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def fresh_helpdesk(request) -> None:
+    """Every test on the shared server starts from an empty helpdesk (see wipe_conversations)."""
+    if "server" in request.fixturenames:
+        wipe_conversations(request.getfixturevalue("server").parts.engine)
 
 
 @pytest.fixture

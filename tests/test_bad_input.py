@@ -8,13 +8,14 @@ import aiohttp
 import pytest
 import socketio
 
-from bot.agent_channel import AgentChannel
+from helpdesk.agent_channel import AgentChannel
 from tests.agent_client import StaffBrowser
 
 
 async def test_logging_out_when_no_agent_console_ever_connected_to_this_process_closes_nothing():
     sio = socketio.AsyncServer(async_mode="aiohttp")
-    channel = AgentChannel(sio, handoff=None, auth=SimpleNamespace(logout_listeners=[]))
+    channel = AgentChannel(sio, helpdesk=SimpleNamespace(queue=None, desk=None, presence=None),
+                           auth=SimpleNamespace(logout_listeners=[]))
     await channel.on_logout("a-session-token", SimpleNamespace(id=1))  # raised KeyError('/agent')
 
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.conversations import ConversationStore, new_token
-from bot.handoff_store import HandoffStore
+from helpdesk.conversations import ConversationStore, new_token
+from helpdesk.handoff_store import HandoffStore
 from bridge.anonymize import load_anonymizer
 from bridge.pipeline import Bridge, BridgeSettings
 from bridge.privacy import DEFAULT_PRIVATE_TOPICS, PrivateTopics
@@ -81,9 +81,9 @@ def test_k_customers_asking_the_same_thing_across_languages_make_one_draft(bridg
     assert summary.drafts_created == 1
     (item,) = Review(bridge.engine, bridge.knowledge).queue()
     assert (item.customers, item.evidence) == (3, 3)
-    draft = bridge.knowledge.store.get(item.slug, public_only=False)
+    draft = bridge.knowledge.article(item.slug, public_only=False)
     assert draft.status == "draft" and draft.origin == "bridge" and draft.answer == DOG_ANSWER
-    phrasings = {draft.question, *bridge.knowledge.store.alternatives(draft.id)}
+    phrasings = {draft.question, *bridge.knowledge.alternatives(draft.id)}
     assert phrasings == {q for _, q in DOG_QUESTIONS[:3]}
     assert bridge.knowledge.search("dog on the bike tour") == [] or all(
         h.article.slug != item.slug for h in bridge.knowledge.search("dog on the bike tour"))
@@ -174,7 +174,7 @@ def test_a_question_an_article_already_answers_becomes_evidence_for_it(bridge, c
     assert summary.groups_created == 1 and summary.attached >= 1  # one group, attached to the article
     group, members = bridge.group(1)
     assert group["status"] == "attached" and len(members) == 3
-    assert group["article_id"] in {bridge.knowledge.store.get(s).id for s in ("delivery-time", "lieferzeit")}
+    assert group["article_id"] in {bridge.knowledge.article(s).id for s in ("delivery-time", "lieferzeit")}
 
 
 def test_no_personal_data_reaches_a_draft(bridge, chats):
@@ -191,8 +191,8 @@ def test_no_personal_data_reaches_a_draft(bridge, chats):
                       before=(f"Mein Name ist {name}.",))
     bridge.run()
     (item,) = Review(bridge.engine, bridge.knowledge).queue()
-    draft = bridge.knowledge.store.get(item.slug, public_only=False)
-    published_text = " ".join([draft.question, draft.answer, *bridge.knowledge.store.alternatives(draft.id)])
+    draft = bridge.knowledge.article(item.slug, public_only=False)
+    published_text = " ".join([draft.question, draft.answer, *bridge.knowledge.alternatives(draft.id)])
     leaked = [value for value in injected if value in published_text]
     assert leaked == []
     assert not re.search(r"\d{4}", published_text)
@@ -201,7 +201,7 @@ def test_no_personal_data_reaches_a_draft(bridge, chats):
 def test_approving_publishes_the_edited_article_and_writes_the_audit_log(bridge, chats):
     review, item = drafted(bridge, chats)
     slug = review.approve(item.group_id, "erin", "Can I bring my dog on a guided tour?", DOG_ANSWER, [])
-    article = bridge.knowledge.store.get(slug)
+    article = bridge.knowledge.article(slug)
     assert article.status == "published" and article.question == "Can I bring my dog on a guided tour?"
     assert bridge.knowledge.search("Darf mein Hund mit auf die Radtour?")[0].article.slug == slug
     (entry,) = review.audit_log()
@@ -219,9 +219,9 @@ def test_an_unresolved_flag_blocks_approval(bridge, chats):
     assert item.open_flags == 1
     with pytest.raises(ReviewError, match="flagged"):
         review.approve(item.group_id, "erin", "Dogs on tours?", DOG_ANSWER, [])
-    assert bridge.knowledge.store.get(item.slug) is None  # still not public
+    assert bridge.knowledge.article(item.slug) is None  # still not public
     review.approve(item.group_id, "erin", "Dogs on tours?", DOG_ANSWER, [0])
-    assert bridge.knowledge.store.get(item.slug).status == "published"
+    assert bridge.knowledge.article(item.slug).status == "published"
 
 
 def test_a_rejected_draft_stays_away_until_its_group_grows_substantially(bridge, chats):
@@ -229,7 +229,7 @@ def test_a_rejected_draft_stays_away_until_its_group_grows_substantially(bridge,
     with pytest.raises(ReviewError, match="why"):
         review.reject(item.group_id, "erin", " ")
     review.reject(item.group_id, "erin", "Tours are not offered any more")
-    assert bridge.knowledge.store.get(item.slug, public_only=False).status == "withdrawn"
+    assert bridge.knowledge.article(item.slug, public_only=False).status == "withdrawn"
     resolved_chat(chats, DOG_QUESTIONS[3][1], DOG_ANSWER)
     bridge.run()
     assert review.queue() == []  # 4 of the 6 it needs to come back
@@ -243,9 +243,9 @@ def test_a_rejected_draft_stays_away_until_its_group_grows_substantially(bridge,
 def test_merging_adds_the_customers_wording_to_an_existing_article(bridge, chats):
     review, item = drafted(bridge, chats)
     review.merge(item.group_id, "erin", "service-appointment")
-    target = bridge.knowledge.store.get("service-appointment")
-    assert DOG_QUESTIONS[0][1] in bridge.knowledge.store.alternatives(target.id)
-    assert bridge.knowledge.store.get(item.slug, public_only=False).status == "withdrawn"
+    target = bridge.knowledge.article("service-appointment")
+    assert DOG_QUESTIONS[0][1] in bridge.knowledge.alternatives(target.id)
+    assert bridge.knowledge.article(item.slug, public_only=False).status == "withdrawn"
     assert review.audit_log()[0]["action"] == "merge"
 
 
@@ -264,7 +264,7 @@ def test_new_wordings_for_an_existing_article_are_suggested_and_can_be_added(bri
     assert update["article"].slug in ("delivery-time", "lieferzeit")
     assert update["new_phrasings"] == ["How long does the delivery of a bike take?", "How many days does delivery take?"]
     review.add_phrasings(update["group_id"], "erin")
-    assert "How many days does delivery take?" in bridge.knowledge.store.alternatives(update["article"].id)
+    assert "How many days does delivery take?" in bridge.knowledge.alternatives(update["article"].id)
     assert review.suggested_updates() == []
     assert review.audit_log()[0]["action"] == "phrasings"
 
@@ -279,7 +279,7 @@ def test_a_draft_from_very_long_questions_can_be_approved_as_it_is(bridge, chats
     draft = review.draft(item.group_id)["article"]
     assert len(draft.question) <= 300
     review.approve(item.group_id, "erin", draft.question, draft.answer, [])
-    assert bridge.knowledge.store.get(item.slug).status == "published"
+    assert bridge.knowledge.article(item.slug).status == "published"
 
 
 CHILD_QUESTIONS = ["Can I take my child along on the guided bike tour?", "Is my child allowed to come on the guided bike tour?",
@@ -294,8 +294,8 @@ def test_similar_questions_that_agents_answered_differently_become_separate_draf
     assert bridge.run().drafts_created == 2
     answers = {}
     for item in Review(bridge.engine, bridge.knowledge).queue():
-        draft = bridge.knowledge.store.get(item.slug, public_only=False)
-        answers[draft.answer] = {draft.question, *bridge.knowledge.store.alternatives(draft.id)}
+        draft = bridge.knowledge.article(item.slug, public_only=False)
+        answers[draft.answer] = {draft.question, *bridge.knowledge.alternatives(draft.id)}
     assert answers == {DOG_ANSWER: {q for _, q in DOG_QUESTIONS[:3]}, CHILD_ANSWER: set(CHILD_QUESTIONS)}
 
 
@@ -308,7 +308,7 @@ def test_greetings_sign_offs_and_personal_lines_around_an_answer_neither_split_t
         resolved_chat(chats, question, answer, language)
     assert bridge.run().drafts_created == 1
     (item,) = Review(bridge.engine, bridge.knowledge).queue()
-    assert bridge.knowledge.store.get(item.slug, public_only=False).answer == DOG_ANSWER
+    assert bridge.knowledge.article(item.slug, public_only=False).answer == DOG_ANSWER
 
 
 def test_a_database_from_before_answer_comparison_gains_the_column_and_keeps_its_pairs(engine, demo_knowledge, chats,
@@ -374,9 +374,9 @@ def test_introductions_and_contact_lines_are_left_out_of_the_published_wordings(
     resolved_chat(chats, "Can my dog join me on the guided bike tour?", DOG_ANSWER)
     bridge.run()
     (item,) = Review(bridge.engine, bridge.knowledge).queue()
-    draft = bridge.knowledge.store.get(item.slug, public_only=False)
+    draft = bridge.knowledge.article(item.slug, public_only=False)
     assert draft.question == "Can my dog join me on the guided bike tour?"
-    assert set(bridge.knowledge.store.alternatives(draft.id)) == {
+    assert set(bridge.knowledge.alternatives(draft.id)) == {
         "Can I take my dog along on the guided bike tour?", "Is my dog allowed to come on the guided bike tour?"}
 
 
@@ -407,7 +407,7 @@ def test_a_line_the_agent_wrote_for_one_customer_is_left_out_of_the_answer(bridg
         resolved_chat(chats, question, f"{DOG_ANSWER} I have noted {contact} as your contact.", language)
     bridge.run()
     (item,) = Review(bridge.engine, bridge.knowledge).queue()
-    draft = bridge.knowledge.store.get(item.slug, public_only=False)
+    draft = bridge.knowledge.article(item.slug, public_only=False)
     assert draft.answer == DOG_ANSWER
 
 
@@ -417,8 +417,8 @@ def test_a_wording_with_a_word_that_may_be_a_name_is_no_phrasing(bridge, chats):
     resolved_chat(chats, "Can my dog join me on the guided bike tour?", DOG_ANSWER)
     bridge.run()
     (item,) = Review(bridge.engine, bridge.knowledge).queue()
-    draft = bridge.knowledge.store.get(item.slug, public_only=False)
-    public = [draft.question, draft.answer, *bridge.knowledge.store.alternatives(draft.id)]
+    draft = bridge.knowledge.article(item.slug, public_only=False)
+    public = [draft.question, draft.answer, *bridge.knowledge.alternatives(draft.id)]
     assert not any("Fox" in text for text in public)
 
 
@@ -429,8 +429,8 @@ def test_a_word_one_customer_wrote_reaches_no_draft_text_or_slug(bridge, chats):
     resolved_chat(chats, "Can my dog join me on the guided bike tour?", DOG_ANSWER)
     bridge.run()
     (item,) = Review(bridge.engine, bridge.knowledge).queue()
-    draft = bridge.knowledge.store.get(item.slug, public_only=False)
-    public = " ".join([draft.slug, draft.question, draft.answer, *bridge.knowledge.store.alternatives(draft.id)])
+    draft = bridge.knowledge.article(item.slug, public_only=False)
+    public = " ".join([draft.slug, draft.question, draft.answer, *bridge.knowledge.alternatives(draft.id)])
     assert "zwirbelquast" not in public.lower()
 
 
@@ -447,7 +447,7 @@ def _with_many_phrasings(knowledge, slug: str, count: int = 60) -> list[str]:
     """Imported articles often carry more phrasings than a bridge run ever adds at once."""
     from knowledge.articles import ArticleInput
 
-    article = knowledge.store.get(slug)
+    article = knowledge.article(slug)
     phrasings = [f"{article.question} (wording {number})" for number in range(count)]
     knowledge.save(ArticleInput(article.slug, article.language, article.question, article.answer, article.topic,
                                 article.tags, "published", article.origin, tuple(phrasings)), actor="importer")
@@ -458,7 +458,7 @@ def test_adding_wordings_to_an_article_with_many_phrasings_keeps_every_one(bridg
     review, update = suggested(bridge, chats)
     existing = _with_many_phrasings(bridge.knowledge, update["article"].slug)
     review.add_phrasings(update["group_id"], "erin")
-    phrasings = bridge.knowledge.store.alternatives(update["article"].id)
+    phrasings = bridge.knowledge.alternatives(update["article"].id)
     assert set(existing) <= set(phrasings) and "How many days does delivery take?" in phrasings
 
 
@@ -466,7 +466,7 @@ def test_merging_into_an_article_with_many_phrasings_keeps_every_one(bridge, cha
     review, item = drafted(bridge, chats)
     existing = _with_many_phrasings(bridge.knowledge, "service-appointment")
     review.merge(item.group_id, "erin", "service-appointment")
-    phrasings = bridge.knowledge.store.alternatives(bridge.knowledge.store.get("service-appointment").id)
+    phrasings = bridge.knowledge.alternatives(bridge.knowledge.article("service-appointment").id)
     assert set(existing) <= set(phrasings) and DOG_QUESTIONS[0][1] in phrasings
 
 

@@ -81,4 +81,4 @@ async def test_a_customer_is_handed_to_an_agent_who_chats_and_resolves(server, m
     await agent.click("#resolve-form button[type=submit]")
     await expect(customer.locator(".nahbar-system").last).to_contain_text("marked this chat as resolved")
     await expect(status).to_be_hidden()
-    assert server.parts.handoff.store.state(int(reference)) == "resolved"
+    assert server.parts.helpdesk.queue.store.state(int(reference)) == "resolved"

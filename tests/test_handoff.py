@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.office_hours import DAYS, OfficeHours
+from helpdesk.office_hours import DAYS, OfficeHours
 from tests.agent_client import AgentClient
 from tests.widget_client import WidgetClient
 
@@ -133,14 +133,14 @@ async def test_resolving_stores_summary_and_mark_and_the_bot_answers_the_next_qu
     assert answer["ok"] and answer["handoff"]["outcome"] == "resolved"
     notice = await widget.next_matching("bot_uttered", lambda m: m.get("sender") == "system" and "resolved" in m["text"])
     assert "Alex" in notice["text"]
-    (handoff,) = server.parts.handoff.store.handoffs(reference)
+    (handoff,) = server.parts.helpdesk.queue.store.handoffs(reference)
     assert (handoff.resolution_summary, handoff.resolution_kind) == ("Parcel delayed; sent tracking link", "general")
-    changes = [(c.from_state, c.to_state) for c in server.parts.handoff.store.state_changes(reference)]
+    changes = [(c.from_state, c.to_state) for c in server.parts.helpdesk.queue.store.state_changes(reference)]
     assert changes == [("bot", "waiting"), ("waiting", "agent"), ("agent", "resolved")]
 
     replies = await widget.ask("How much does shipping cost?")
     assert any("/kb/shipping-costs" in r["text"] for r in replies)
-    assert server.parts.handoff.store.state(reference) == "bot"
+    assert server.parts.helpdesk.queue.store.state(reference) == "bot"
 
 
 async def test_resolving_needs_a_summary_and_a_mark(widget, agent):
@@ -245,7 +245,7 @@ async def test_a_disconnected_agents_chat_goes_back_to_the_queue_after_the_grace
     assert "Alex" in notice["text"]
     status = await widget.next_matching("handoff", lambda s: s["state"] == "waiting")
     assert status["reference"] == reference
-    changes = server.parts.handoff.store.state_changes(reference)
+    changes = server.parts.helpdesk.queue.store.state_changes(reference)
     assert (changes[-1].to_state, changes[-1].cause) == ("waiting", "agent disconnected")
 
 
@@ -295,7 +295,7 @@ async def test_waiting_and_first_response_times_are_recorded_per_chat(server, wi
 async def nobody_online(server) -> None:
     """Agents of earlier tests have closed their consoles; wait until the server has seen it."""
     for _ in range(100):
-        if server.parts.handoff.agents_online() == 0:
+        if not server.parts.helpdesk.presence.agents_online():
             return
         await asyncio.sleep(0.05)
     raise AssertionError("an agent console is still connected")
@@ -324,7 +324,7 @@ async def test_with_nobody_online_the_customer_can_leave_a_message_and_an_email(
 
 
 async def test_outside_office_hours_the_customer_is_offered_the_message_form_even_with_agents_online(server, widget, agent):
-    handoff = server.parts.handoff
+    handoff = server.parts.helpdesk.queue
     tomorrow = DAYS[(datetime.now(handoff.hours.zone).weekday() + 1) % 7]
     regular = handoff.hours
     handoff.hours = OfficeHours.parse(f"{tomorrow} 09:00-17:00", "Europe/Berlin")
@@ -387,7 +387,7 @@ def test_office_hours_are_read_in_their_time_zone():
 
 @pytest.mark.parametrize("text", ["mon-fri 9-17", "someday 09:00-10:00", "mon 17:00-09:00", "mon 25:00-26:00"])
 def test_unreadable_office_hours_are_refused_with_the_reason(text):
-    from bot.office_hours import OfficeHoursError
+    from helpdesk.office_hours import OfficeHoursError
 
     with pytest.raises(OfficeHoursError):
         OfficeHours.parse(text, "Europe/Berlin")
@@ -412,20 +412,20 @@ async def test_an_agent_can_choose_the_name_customers_see(server, widget, make_s
 
 async def test_after_a_restart_chats_of_agents_who_do_not_return_go_back_to_the_queue(server, widget):
     status = await escalate(widget)
-    server.parts.handoff.store.claim(status["reference"], 999_999, "Ghost")  # claimed before the restart
-    recovered = asyncio.run_coroutine_threadsafe(server.parts.handoff.recover(), server.loop)
+    server.parts.helpdesk.queue.store.claim(status["reference"], 999_999, "Ghost")  # claimed before the restart
+    recovered = asyncio.run_coroutine_threadsafe(server.parts.helpdesk.queue.recover(), server.loop)
     await asyncio.wrap_future(recovered)
     notice = await widget.next_matching("bot_uttered", lambda m: m.get("sender") == "system" and "Ghost" in m["text"],
                                         timeout=10)
     assert "queue" in notice["text"]
-    assert server.parts.handoff.store.state(status["reference"]) == "waiting"
+    assert server.parts.helpdesk.queue.store.state(status["reference"]) == "waiting"
 
 
 async def test_a_handoff_that_fails_after_the_bot_paused_leaves_the_bot_answering(server, widget, monkeypatch):
     async def broken(*args, **kwargs):
         raise RuntimeError("the queue is unreachable")
 
-    monkeypatch.setattr(server.parts.handoff, "escalate", broken)
+    monkeypatch.setattr(server.parts.helpdesk.queue, "escalate", broken)
     await widget.sio.emit("user_uttered", {"message": ASK_FOR_PERSON, "session_id": widget.token})
     assert (await widget.next("message_error"))["code"] == "unavailable"  # told, honestly
     monkeypatch.undo()
@@ -437,8 +437,8 @@ async def test_a_tracker_left_paused_while_the_helpdesk_gives_the_chat_to_the_bo
     from rasa.shared.core.events import ConversationPaused
     from sqlalchemy import select
 
-    from bot.conversations import hash_token
-    from bot.schema import conversations
+    from helpdesk.conversations import hash_token
+    from helpdesk.schema import conversations
 
     await widget.ask("Hallo")
     with server.parts.engine.connect() as conn:
@@ -454,3 +454,47 @@ async def test_a_tracker_left_paused_while_the_helpdesk_gives_the_chat_to_the_bo
     await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(pause(), server.loop))
     replies = await widget.ask("Wie lange dauert die Lieferung?")
     assert "/kb/lieferzeit" in replies[0]["text"]
+
+
+async def test_at_start_a_tracker_left_paused_while_the_bot_holds_the_chat_is_resumed_and_logged(server, widget, caplog):
+    from rasa.shared.core.events import ConversationPaused
+
+    await widget.ask("Hallo")
+    public_id = await public_id_of(server, widget)
+    assert public_id not in server.parts.brain.paused_senders()
+    processor = server.parts.brain.agent.processor
+
+    async def pause() -> None:  # as a process that died between Rasa's pause and the helpdesk's queue
+        tracker = await processor.get_tracker(public_id)
+        tracker.update(ConversationPaused())
+        await processor.save_tracker(tracker)
+
+    await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(pause(), server.loop))
+    assert public_id in server.parts.brain.paused_senders()
+    queue = server.parts.helpdesk.queue
+    repaired = await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(
+        queue.repair_bot_pauses(server.parts.brain.paused_senders()), server.loop))
+    assert repaired == [public_id]
+    assert public_id not in server.parts.brain.paused_senders()
+    assert "Rasa's tracker was paused" in caplog.text
+
+
+async def test_at_start_a_paused_tracker_of_a_chat_people_hold_stays_paused(server, widget, agent):
+    reference = await claimed(widget, agent)
+    public_id = await public_id_of(server, widget)
+    assert public_id in server.parts.brain.paused_senders()  # the handoff action paused it
+    queue = server.parts.helpdesk.queue
+    repaired = await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(
+        queue.repair_bot_pauses(server.parts.brain.paused_senders()), server.loop))
+    assert public_id not in repaired and queue.store.state(reference) == "agent"
+
+
+async def public_id_of(server, widget) -> str:
+    from sqlalchemy import select
+
+    from helpdesk.conversations import hash_token
+    from helpdesk.schema import conversations
+
+    with server.parts.engine.connect() as conn:
+        return conn.execute(select(conversations.c.public_id)
+                            .where(conversations.c.token_hash == hash_token(widget.token))).scalar_one()

@@ -66,7 +66,7 @@ def test_draft_articles_are_never_found(knowledge):
         actor="editor",
     )
     assert "secret-sale" not in slugs(knowledge.search("Is there a secret sale?"))
-    assert knowledge.store.get("secret-sale") is None
+    assert knowledge.article("secret-sale") is None
 
 
 def test_withdrawing_removes_an_article_from_search_at_once_and_publishing_brings_it_back(demo_knowledge):

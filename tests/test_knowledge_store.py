@@ -10,21 +10,21 @@ ARTICLE = {"language": "en", "question": "How do I pump up my tyres?", "answer":
 def test_import_creates_published_articles_with_a_first_version(knowledge, demo_entries):
     report = knowledge.import_articles(demo_entries, actor="test")
     assert (report.created, report.updated, report.unchanged) == (40, 0, 0)
-    assert knowledge.store.count("published") == 40
-    versions = knowledge.store.versions("lieferzeit")
+    assert knowledge.count("published") == 40
+    versions = knowledge.versions("lieferzeit")
     assert [(v["version"], v["changed_by"], v["status"]) for v in versions] == [(1, "test", "published")]
 
 
 def test_importing_the_same_file_again_changes_nothing(demo_knowledge, demo_entries):
     report = demo_knowledge.import_articles(demo_entries, actor="test")
     assert (report.created, report.updated, report.unchanged) == (0, 0, 40)
-    assert len(demo_knowledge.store.versions("lieferzeit")) == 1
+    assert len(demo_knowledge.versions("lieferzeit")) == 1
 
 
 def test_a_changed_answer_becomes_a_new_version_and_keeps_the_old_one(knowledge):
     knowledge.save(ArticleInput.from_mapping(ARTICLE), actor="alice")
     knowledge.save(ArticleInput.from_mapping({**ARTICLE, "answer": "Use a floor pump."}), actor="bob")
-    versions = knowledge.store.versions(slugify(ARTICLE["question"]))
+    versions = knowledge.versions(slugify(ARTICLE["question"]))
     assert [(v["version"], v["answer"], v["changed_by"]) for v in versions] == [
         (1, "Use a **track pump**.", "alice"),
         (2, "Use a floor pump.", "bob"),
@@ -43,14 +43,14 @@ def test_one_bad_entry_stops_the_whole_import_and_keeps_what_was_stored(demo_kno
     assert "nothing was imported" in message
     assert "entry 2" in message and "language 'fr' is not one of de, en" in message
     assert "entry 3" in message and "question is missing" in message
-    assert demo_knowledge.store.get("lieferzeit").answer.startswith("Teile und Zubehör")
-    assert demo_knowledge.store.count() == 40
+    assert demo_knowledge.article("lieferzeit").answer.startswith("Teile und Zubehör")
+    assert demo_knowledge.count() == 40
 
 
 def test_duplicate_slugs_in_one_import_are_refused(knowledge):
     with pytest.raises(ArticleError, match="same slug appears more than once: tyres"):
         knowledge.import_articles([{**ARTICLE, "slug": "tyres"}, {**ARTICLE, "slug": "tyres"}], actor="t")
-    assert knowledge.store.count() == 0
+    assert knowledge.count() == 0
 
 
 def test_an_article_cannot_change_its_language(knowledge):
@@ -88,8 +88,8 @@ def test_feedback_counts_once_per_nonce(demo_knowledge):
     assert demo_knowledge.record_feedback("lieferzeit", True, "web", "nonce-1") is True
     assert demo_knowledge.record_feedback("lieferzeit", True, "web", "nonce-1") is False
     assert demo_knowledge.record_feedback("lieferzeit", False, "web", "nonce-2") is True
-    article = demo_knowledge.store.get("lieferzeit")
-    assert demo_knowledge.store.feedback_counts(article.id) == {"helpful": 1, "unhelpful": 1}
+    article = demo_knowledge.article("lieferzeit")
+    assert demo_knowledge.feedback_counts(article.id) == {"helpful": 1, "unhelpful": 1}
 
 
 def test_feedback_on_an_unpublished_article_is_refused(demo_knowledge):

@@ -49,8 +49,8 @@ async def test_html_in_a_search_is_shown_as_text(server, http):
 
 
 async def test_feedback_on_an_article_page_is_recorded_once(server, http):
-    article = server.parts.knowledge.store.get("gutscheine")
-    before = server.parts.knowledge.store.feedback_counts(article.id)
+    article = server.parts.knowledge.article("gutscheine")
+    before = server.parts.knowledge.feedback_counts(article.id)
     _, html = await get(http, f"{server.url}/kb/gutscheine")
     nonce = re.search(r'name="nonce" value="([^"]+)"', html).group(1)
     for expected in ("feedback=thanks", "feedback=duplicate"):
@@ -59,7 +59,7 @@ async def test_feedback_on_an_article_page_is_recorded_once(server, http):
         ) as response:
             assert response.status == 303
             assert response.headers["Location"].endswith(expected)
-    after = server.parts.knowledge.store.feedback_counts(article.id)
+    after = server.parts.knowledge.feedback_counts(article.id)
     assert after == {**before, "unhelpful": before["unhelpful"] + 1}
 
 
@@ -140,7 +140,7 @@ async def test_the_bot_does_not_answer_from_a_withdrawn_article(server):
 
 async def test_searches_that_find_nothing_are_recorded_for_editors(server, http):
     await get(http, f"{server.url}/api/kb/search", params={"q": "Do you repair lawn mowers on Sundays?"})
-    assert "Do you repair lawn mowers on Sundays?" in [m["query"] for m in server.parts.knowledge.store.misses()]
+    assert "Do you repair lawn mowers on Sundays?" in [m["query"] for m in server.parts.knowledge.misses()]
 
 
 async def test_the_demo_page_embeds_the_widget_and_the_widget_files_are_served(server, http):

@@ -47,6 +47,10 @@ HTTP_MATRIX = [
     ("GET", "/api/agent/overview", {"anonymous": 401, "customer": 401, "agent": 200, "editor": 403, "admin": 200}),
     ("GET", "/api/agent/conversations/{conversation}", {"anonymous": 401, "customer": 401, "agent": 200, "editor": 403, "admin": 200}),
     ("POST", "/agent/profile", {"anonymous": 401, "customer": 401, "agent": 303, "editor": 403, "admin": 303}),
+    ("GET", "/agent/static/console.css", dict.fromkeys(ROLES, 200)),  # the login page's style sheet
+    ("GET", "/editor", {"anonymous": 303, "customer": 303, "agent": 403, "editor": 200, "admin": 200}),
+    ("GET", "/editor/gaps", {"anonymous": 303, "customer": 303, "agent": 403, "editor": 200, "admin": 200}),
+    ("GET", "/editor/drafts/99999", {"anonymous": 303, "customer": 303, "agent": 403, "editor": 404, "admin": 404}),
     ("GET", "/metrics", {"anonymous": 401, "customer": 401, "agent": 403, "editor": 403, "admin": 200}),
     ("GET", "/", dict.fromkeys(ROLES, 200)),
     ("GET", "/kb", dict.fromkeys(ROLES, 200)),
@@ -68,6 +72,16 @@ async def test_every_endpoint_admits_exactly_the_roles_it_names(server, as_role,
         async with browser.http.request(method, url, data=data, allow_redirects=False) as response:
             results[(method, path)] = response.status
     assert results == {(m, p): expected[role] for m, p, expected in HTTP_MATRIX}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "agent", "editor"])
+async def test_every_staff_answer_carries_the_security_headers_even_errors(server, as_role, role):
+    browser = await as_role(role)
+    for path in ("/agent", "/api/agent/overview", "/api/agent/conversations/0", "/editor", "/editor/drafts/99999"):
+        async with browser.http.get(f"{server.url}{path}", allow_redirects=False) as response:
+            assert response.headers.get("X-Frame-Options") == "DENY", (path, response.status)
+            assert response.headers.get("Cache-Control") == "no-store", (path, response.status)
+            assert "frame-ancestors 'none'" in response.headers.get("Content-Security-Policy", ""), path
 
 
 @pytest.mark.parametrize("role,admitted", [("agent", True), ("admin", True), ("editor", False)])

@@ -78,8 +78,8 @@ async def test_an_oversized_event_drops_only_that_connection(server, widget):
 
 
 def user_events(server, token):
-    from bot.conversations import hash_token
-    from bot.schema import conversations
+    from helpdesk.conversations import hash_token
+    from helpdesk.schema import conversations
     from sqlalchemy import select
 
     with server.parts.engine.connect() as conn:

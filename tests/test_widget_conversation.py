@@ -4,8 +4,8 @@
 import pytest
 from sqlalchemy import select
 
-from bot.conversations import hash_token
-from bot.schema import conversations, messages
+from helpdesk.conversations import hash_token
+from helpdesk.schema import conversations, messages
 from tests.widget_client import WidgetClient
 
 pytestmark = pytest.mark.slow
@@ -47,21 +47,21 @@ async def test_a_question_without_a_good_article_gets_an_honest_answer_and_the_o
 
 
 async def test_the_feedback_button_records_a_helpful_vote(server, widget):
-    article = server.parts.knowledge.store.get("gift-cards")
-    before = server.parts.knowledge.store.feedback_counts(article.id)["helpful"]
+    article = server.parts.knowledge.article("gift-cards")
+    before = server.parts.knowledge.feedback_counts(article.id)["helpful"]
     await widget.ask("Do you sell gift cards?")
     (thanks,) = await widget.ask("/feedback_helpful")
     assert thanks["text"] == "Glad it helped! Thanks for your feedback."
-    assert server.parts.knowledge.store.feedback_counts(article.id)["helpful"] == before + 1
+    assert server.parts.knowledge.feedback_counts(article.id)["helpful"] == before + 1
 
 
 async def test_saying_no_to_did_this_help_records_an_unhelpful_vote_and_offers_a_person(server, widget):
-    article = server.parts.knowledge.store.get("warranty")
-    before = server.parts.knowledge.store.feedback_counts(article.id)["unhelpful"]
+    article = server.parts.knowledge.article("warranty")
+    before = server.parts.knowledge.feedback_counts(article.id)["unhelpful"]
     await widget.ask("What warranty do I get on a bike?")
     (reply,) = await widget.ask("no, that was not helpful")
     assert "/request_human" in [r["payload"] for r in reply["quick_replies"]]
-    assert server.parts.knowledge.store.feedback_counts(article.id)["unhelpful"] == before + 1
+    assert server.parts.knowledge.feedback_counts(article.id)["unhelpful"] == before + 1
 
 
 async def test_a_reconnecting_widget_gets_its_history_back(server, widget):
@@ -114,7 +114,7 @@ async def test_the_browser_language_decides_the_first_greeting(server):
 
 
 def recorded_events(server, token):
-    from bot.schema import events
+    from helpdesk.schema import events
 
     with server.parts.engine.connect() as conn:
         conversation = conn.execute(
@@ -126,7 +126,7 @@ def recorded_events(server, token):
 async def test_an_answer_from_an_article_is_recorded_as_data_with_its_version_score_and_confidence(server, widget):
     answer, _ask = await widget.ask("Wie lange dauert die Lieferung eines Fahrrads?")
     _conversation, (event,) = recorded_events(server, widget.token)
-    article = server.parts.knowledge.store.get("lieferzeit")
+    article = server.parts.knowledge.article("lieferzeit")
     assert (event["kind"], event["article_id"], event["article_slug"], event["article_version"]) == (
         "answer", article.id, "lieferzeit", article.version)
     assert 0.55 <= event["score"] <= 1 and 0.7 <= event["confidence"] <= 1

@@ -15,9 +15,9 @@ from typing import Any, Awaitable, Callable, Optional
 
 import socketio
 
-from bot.handoff import HandoffService
-from bot.handoff_store import HandoffError
-from bot.notifier import AGENT_NAMESPACE, agent_room, maybe_await
+from helpdesk.core import Helpdesk
+from helpdesk.handoff_store import HandoffError
+from helpdesk.notifier import AGENT_NAMESPACE, agent_room, maybe_await
 from bot.text import MessageError
 from staff.accounts import StaffUser
 from staff.web import SESSION_COOKIE, StaffAuth
@@ -28,9 +28,11 @@ AGENT_ROLES = ("agent",)
 
 
 class AgentChannel:
-    def __init__(self, sio: socketio.AsyncServer, handoff: HandoffService, auth: StaffAuth) -> None:
+    def __init__(self, sio: socketio.AsyncServer, helpdesk: Helpdesk, auth: StaffAuth) -> None:
         self.sio = sio
-        self.handoff = handoff
+        self.queue = helpdesk.queue
+        self.desk = helpdesk.desk
+        self.presence = helpdesk.presence
         self.auth = auth
         ns = AGENT_NAMESPACE
         sio.on("connect", self.on_connect, namespace=ns)
@@ -70,13 +72,13 @@ class AgentChannel:
             raise socketio.exceptions.ConnectionRefusedError("The console's security token is missing; reload the page.")
         await self.sio.save_session(sid, {"user": session.user, "token": token}, namespace=AGENT_NAMESPACE)
         await maybe_await(self.sio.enter_room(sid, agent_room(session.user.id), namespace=AGENT_NAMESPACE))
-        await self.handoff.agent_connected(session.user)
-        await self.handoff.broadcast_queue()  # one more agent online: estimates change
+        await self.presence.agent_connected(session.user.id)
+        await self.queue.broadcast()  # one more agent online: estimates change
 
     async def on_disconnect(self, sid: str) -> None:
         user = await self._user(sid, check=False)
         if user is not None:
-            await self.handoff.agent_disconnected(user)
+            await self.presence.agent_disconnected(user.id)
 
     def _guarded(self, handler: Callable[[StaffUser, dict[str, Any]], Awaitable[dict[str, Any]]]):
         async def run(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
@@ -108,33 +110,33 @@ class AgentChannel:
     # -- requests -----------------------------------------------------------------------
 
     async def overview(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
-        return await self.handoff.overview(user.id)
+        return await self.queue.overview(user.id)
 
     async def open(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
-        return {"conversation": await self.handoff.transcript(data.get("conversation_id"))}
+        return {"conversation": await self.desk.transcript(data.get("conversation_id"))}
 
     async def claim(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
-        return {"conversation": await self.handoff.claim(_id(data), user)}
+        return {"conversation": await self.desk.transcript((await self.queue.claim(_id(data), user)).id)}
 
     async def reply(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
-        return {"message": await self.handoff.reply(_id(data), user, data.get("text"))}
+        return {"message": await self.desk.reply(_id(data), user, data.get("text"))}
 
     async def send_article(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
-        return {"message": await self.handoff.send_article(_id(data), user, data.get("slug"))}
+        return {"message": await self.desk.send_article(_id(data), user, data.get("slug"))}
 
     async def note(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
-        return {"note": await self.handoff.add_note(_id(data), user, data.get("text"))}
+        return {"note": await self.desk.add_note(_id(data), user, data.get("text"))}
 
     async def typing(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
-        await self.handoff.agent_typing(_id(data), user, bool(data.get("typing")))
+        await self.desk.agent_typing(_id(data), user, bool(data.get("typing")))
         return {}
 
     async def resolve(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
-        handoff = await self.handoff.resolve(_id(data), user, data.get("summary"), data.get("kind"))
+        handoff = await self.queue.resolve(_id(data), user, data.get("summary"), data.get("kind"))
         return {"handoff": handoff.to_dict()}
 
     async def hand_back(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
-        return {"handoff": (await self.handoff.hand_back(_id(data), user)).to_dict()}
+        return {"handoff": (await self.queue.hand_back(_id(data), user)).to_dict()}
 
 
 def _id(data: dict[str, Any]) -> int:

@@ -17,10 +17,10 @@ from typing import Any, Optional
 
 import socketio
 
-from bot.conversations import hash_token
-from bot.notifier import customer_room, maybe_await
-from bot.protocol import bot_uttered_payload, history_entry
-from bot.service import ConversationService, Session
+from helpdesk.conversations import hash_token
+from helpdesk.notifier import customer_room, maybe_await
+from helpdesk.protocol import bot_uttered_payload, history_entry
+from helpdesk.service import ConversationService, Session
 from bot.text import MessageError
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,8 @@ class WidgetChannel:
 
     def __init__(self, sio: socketio.AsyncServer, service: ConversationService) -> None:
         self.service = service
-        self.handoff = service.handoff
+        self.queue = service.helpdesk.queue
+        self.desk = service.helpdesk.desk
         self.sio = sio
         sio.on("session_request", self.on_session_request)
         sio.on("user_uttered", self.on_user_uttered)
@@ -61,7 +62,7 @@ class WidgetChannel:
         if history:
             await self.sio.emit("history", {"messages": [history_entry(m) for m in history]}, room=sid)
         if session.conversation is not None:
-            status = await self.handoff.status(session.conversation.id)
+            status = await self.queue.status(session.conversation.id)
             if status["state"] != "bot":
                 await self.sio.emit("handoff", status, room=sid)
 
@@ -87,7 +88,7 @@ class WidgetChannel:
     async def on_customer_typing(self, sid: str, data: Any = None, *_extra: Any) -> None:
         session = await self._session(sid)
         if session is not None and session.conversation is not None and isinstance(data, dict):
-            await self.handoff.customer_typing(session.conversation, bool(data.get("typing")))
+            await self.desk.customer_typing(session.conversation, bool(data.get("typing")))
 
     async def on_offline_message(self, sid: str, data: Any = None, *_extra: Any) -> None:
         session = await self._checked_session(sid, data, "email")
@@ -97,7 +98,7 @@ class WidgetChannel:
             await self._error(sid, "not_waiting", "There is nothing to leave a message for yet.")
             return
         try:
-            stored = await self.handoff.leave_message(session.conversation, data.get("email"), data.get("message"))
+            stored = await self.queue.leave_message(session.conversation, data.get("email"), data.get("message"))
         except MessageError as exc:
             await self._error(sid, exc.code, exc.message)
             return
@@ -108,13 +109,13 @@ class WidgetChannel:
         room = _room(session)
         await self.sio.emit("message_stored", {"id": stored[0].id, "text": stored[0].text}, room=room)
         await self.sio.emit("bot_uttered", bot_uttered_payload(stored[1]), room=room)
-        await self.sio.emit("handoff", await self.handoff.status(session.conversation.id), room=room)
+        await self.sio.emit("handoff", await self.queue.status(session.conversation.id), room=room)
 
     async def on_disconnect(self, sid: str) -> None:
         stored = await self._stored(sid)
         counted = stored.get("counted")
         if counted is not None:
-            await self.handoff.customer_disconnected(counted)
+            await self.desk.customer_disconnected(counted)
 
     async def _checked_session(self, sid: str, data: Any, field: str) -> Optional[Session]:
         session = await self._session(sid)
@@ -136,7 +137,7 @@ class WidgetChannel:
         if previous is not None and previous.token != session.token:
             await maybe_await(self.sio.leave_room(sid, _room(previous)))
         if stored.get("counted") is not None:
-            await self.handoff.customer_disconnected(stored["counted"])
+            await self.desk.customer_disconnected(stored["counted"])
         await self.sio.save_session(sid, {"session": session, "counted": None})
         # python-socketio >= 5.10 made enter_room a coroutine; Rasa 3.6 never awaits it.
         await maybe_await(self.sio.enter_room(sid, _room(session)))
@@ -148,7 +149,7 @@ class WidgetChannel:
         if session.conversation is not None and stored.get("counted") is None:
             stored["counted"] = session.conversation
             await self.sio.save_session(sid, stored)
-            await self.handoff.customer_connected(session.conversation)
+            await self.desk.customer_connected(session.conversation)
 
     async def _stored(self, sid: str) -> dict[str, Any]:
         try:

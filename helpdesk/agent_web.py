@@ -1,13 +1,12 @@
 """The agent console's pages and JSON, and the operators' `/metrics`.
 
-Thin over the handoff core: pages render what the core returns, live work goes through
-the `/agent` socket (bot/agent_channel.py). Every route here names the roles it admits.
+Thin over the helpdesk core: pages render what the core returns, live work goes through
+the `/agent` socket (helpdesk/agent_channel.py). Every route here names the roles it admits.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 from pathlib import Path
 from typing import Optional
@@ -15,12 +14,12 @@ from typing import Optional
 import jinja2
 from aiohttp import web
 
-from bot.agent_channel import AGENT_ROLES
-from bot.canned import CannedReply
-from bot.handoff import HandoffService
-from bot.handoff_store import HandoffError
+from helpdesk.agent_channel import AGENT_ROLES
+from helpdesk.canned import CannedReply
+from helpdesk.core import Helpdesk
+from helpdesk.handoff_store import HandoffError
 from staff.accounts import StaffError
-from staff.web import SECURITY_HEADERS, STAFF_SESSION, StaffAuth
+from staff.web import STAFF_SESSION, StaffAuth, same_secret
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -33,25 +32,33 @@ NOTICES = {
 
 
 class AgentConsole:
-    def __init__(self, handoff: HandoffService, auth: StaffAuth, canned: list[CannedReply],
+    def __init__(self, helpdesk: Helpdesk, auth: StaffAuth, canned: list[CannedReply],
                  templates: jinja2.Environment, metrics_token: Optional[str] = None) -> None:
-        self.handoff = handoff
+        self.helpdesk = helpdesk
         self.templates = templates
         self.auth = auth
         self.canned = canned
         self.metrics_token = metrics_token
 
+    def apps(self) -> dict[str, web.Application]:
+        """The console's sub-applications by prefix: pages (redirect to the login) and JSON
+        (401/403), each behind a guard that admits agents (and admins)."""
+        pages = web.Application(middlewares=[self.auth.guard(*AGENT_ROLES)])
+        pages.add_routes([
+            web.get("", self.console),
+            web.post("/profile", self.profile),
+        ])
+        api = web.Application(middlewares=[self.auth.guard(*AGENT_ROLES, api=True)])
+        api.add_routes([
+            web.get("/overview", self.overview),
+            web.get("/conversations/{conversation_id}", self.conversation),
+        ])
+        return {"/agent": pages, "/api/agent": api}
+
     def routes(self) -> list[web.AbstractRouteDef]:
-        page = self.auth.require(*AGENT_ROLES)
-        api = self.auth.require(*AGENT_ROLES, api=True)
-        return [
-            web.get("/agent", page(self.console)),
-            web.post("/agent/profile", page(self.profile)),
-            web.get("/api/agent/overview", api(self.overview)),
-            web.get("/api/agent/conversations/{conversation_id}", api(self.conversation)),
-            web.static("/agent/static", STATIC_DIR / "console"),
-            web.get("/metrics", self.metrics),
-        ]
+        """Outside the guard: the console's style sheet and script (the login page uses them
+        too, and they are open source), and operators' figures with their own credentials."""
+        return [web.static("/agent/static", STATIC_DIR / "console"), web.get("/metrics", self.metrics)]
 
     async def console(self, request: web.Request) -> web.Response:
         session = request[STAFF_SESSION]
@@ -60,7 +67,7 @@ class AgentConsole:
             user=session.user, csrf_token=session.csrf_token, canned_json=json.dumps(canned),
             notice=NOTICES.get(request.query.get("notice", ""), ""),
         )
-        return web.Response(text=html, content_type="text/html", headers=SECURITY_HEADERS)
+        return web.Response(text=html, content_type="text/html")
 
     async def profile(self, request: web.Request) -> web.Response:
         session = request[STAFF_SESSION]
@@ -72,20 +79,20 @@ class AgentConsole:
         raise web.HTTPSeeOther("/agent?notice=name-saved")
 
     async def overview(self, request: web.Request) -> web.Response:
-        return web.json_response(await self.handoff.overview(request[STAFF_SESSION].user.id), headers=SECURITY_HEADERS)
+        return web.json_response(await self.helpdesk.queue.overview(request[STAFF_SESSION].user.id))
 
     async def conversation(self, request: web.Request) -> web.Response:
         try:
             conversation_id = int(request.match_info["conversation_id"])
-            transcript = await self.handoff.transcript(conversation_id)
+            transcript = await self.helpdesk.desk.transcript(conversation_id)
         except (ValueError, HandoffError):
             raise web.HTTPNotFound(text="There is no such conversation.")
-        return web.json_response(transcript, headers=SECURITY_HEADERS)
+        return web.json_response(transcript)
 
     async def metrics(self, request: web.Request) -> web.Response:
         """For Prometheus with `Authorization: Bearer $NAHBAR_METRICS_TOKEN`, or for a logged-in admin."""
         header = request.headers.get("Authorization", "")
-        allowed = bool(self.metrics_token) and hmac.compare_digest(header, f"Bearer {self.metrics_token}")
+        allowed = bool(self.metrics_token) and same_secret(header, f"Bearer {self.metrics_token}")
         if not allowed:
             session = await self.auth.current(request.cookies)
             if session is None:
@@ -93,6 +100,6 @@ class AgentConsole:
                                            headers={"WWW-Authenticate": "Bearer"})
             if not session.user.has_role():
                 raise web.HTTPForbidden(text="Only admins and the metrics token may read metrics.")
-        body = await asyncio.to_thread(self.handoff.metrics.render)
+        body = await asyncio.to_thread(self.helpdesk.metrics.render)
         return web.Response(body=body, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 
-from bot.schema import conversations, events, messages, metadata
+from helpdesk.schema import conversations, events, messages, metadata
 from knowledge.store import as_utc, utcnow
 
 TOKEN_BYTES = 32
@@ -65,6 +65,13 @@ class ConversationStore:
         with self.engine.connect() as conn:
             row = conn.execute(select(conversations).where(conversations.c.id == conversation_id)).first()
         return _conversation(row) if row else None
+
+    def by_public_ids(self, public_ids: Sequence[str]) -> list[Conversation]:
+        if not public_ids:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(conversations).where(conversations.c.public_id.in_(list(public_ids))))
+            return [_conversation(row) for row in rows]
 
     def find(self, token: str, max_age: timedelta) -> Optional[Conversation]:
         """The conversation this token opened, if it exists and was active within `max_age`."""

@@ -15,8 +15,8 @@ from typing import Any, Optional
 
 from actions import markers
 from bot.brain import Brain, BotReply
-from bot.conversations import Conversation, ConversationStore, StoredMessage, new_token
-from bot.handoff import HandoffService
+from helpdesk.conversations import Conversation, ConversationStore, StoredMessage, new_token
+from helpdesk.core import Helpdesk
 from bot.language import SUPPORTED, detect_language
 from bot.text import validate_text
 
@@ -47,11 +47,11 @@ class Session:
 
 class ConversationService:
     def __init__(
-        self, store: ConversationStore, brain: Brain, handoff: HandoffService, max_chars: int, session_days: int
+        self, store: ConversationStore, brain: Brain, helpdesk: Helpdesk, max_chars: int, session_days: int
     ) -> None:
         self.store = store
         self.brain = brain
-        self.handoff = handoff
+        self.helpdesk = helpdesk
         self.max_chars = max_chars
         self.max_age = timedelta(days=session_days)
 
@@ -81,14 +81,12 @@ class ConversationService:
             session.conversation = await asyncio.to_thread(self.store.find_or_create, session.token, language)
         conversation = session.conversation
         customer = await asyncio.to_thread(self.store.add_message, conversation.id, "customer", text, None, language)
-        metrics = self.handoff.metrics.messages
+        metrics = self.helpdesk.metrics.messages
         metrics.labels("customer").inc()
         conversation = session.conversation = replace(conversation, language=language)
-        state = await asyncio.to_thread(self.handoff.store.state, conversation.id)
-        if state == "resolved" and await asyncio.to_thread(self.handoff.store.reopen, conversation.id):
-            state = "bot"
-        if state != "bot":  # people have the conversation: the bot stays silent
-            await self.handoff.customer_wrote(conversation, customer, state)
+        if await self.helpdesk.queue.holder(conversation) != "bot":  # people have it: the bot stays silent
+            if not await self.helpdesk.desk.customer_wrote(conversation, customer):
+                await self.helpdesk.queue.broadcast()  # a waiting item's preview changed
             return customer, []
         replies, told = await self._ask_bot(conversation, text, language)
         escalation = told.get(markers.HANDOFF)
@@ -104,7 +102,7 @@ class ConversationService:
         session.conversation = replace(conversation, offered_commands=frozenset(offered))
         if escalation is not None:
             try:
-                stored += await self.handoff.escalate(session.conversation, str(escalation.get("reason", "request")))
+                stored += await self.helpdesk.queue.escalate(session.conversation, str(escalation.get("reason", "request")))
             except Exception:
                 # The helpdesk owns who holds the chat, and it still says the bot: Rasa's pause follows it.
                 await self.brain.resume(conversation.public_id)

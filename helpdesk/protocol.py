@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversations import StoredMessage
+from helpdesk.conversations import StoredMessage
 
 
 def bot_uttered_payload(message: StoredMessage) -> dict[str, Any]:

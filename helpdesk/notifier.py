@@ -12,7 +12,7 @@ from typing import Any
 
 import socketio
 
-from bot.conversations import Conversation
+from helpdesk.conversations import Conversation
 
 AGENT_NAMESPACE = "/agent"
 

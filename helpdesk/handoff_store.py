@@ -14,7 +14,7 @@ from typing import Any, Optional
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
-from bot.schema import conversations, handoffs, messages, notes, state_changes
+from helpdesk.schema import conversations, handoffs, messages, notes, state_changes
 from knowledge.store import as_utc, utcnow
 
 STATES = ("bot", "waiting", "agent", "resolved")

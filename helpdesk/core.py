@@ -1,0 +1,40 @@
+"""The helpdesk's parts, put together: the queue with its assignments, the agent's desk,
+presence and notifications. Channels and the conversation service use the parts, each
+through its own interface; nothing outside the helpdesk reaches its stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Optional
+
+from helpdesk.conversations import ConversationStore
+from helpdesk.desk import AgentDesk
+from helpdesk.handoff_store import HandoffStore
+from helpdesk.metrics import HelpdeskMetrics
+from helpdesk.notifications import Notifications, Notifier
+from helpdesk.office_hours import OfficeHours
+from helpdesk.presence import LocalPresence, Presence
+from helpdesk.queue import HandoffQueue, HandoffSettings
+from knowledge.base import KnowledgeBase
+
+
+@dataclass
+class Helpdesk:
+    queue: HandoffQueue
+    desk: AgentDesk
+    presence: Presence
+    notifications: Notifications
+    metrics: HelpdeskMetrics
+
+    @classmethod
+    def build(cls, store: HandoffStore, conversations: ConversationStore, knowledge: KnowledgeBase,
+              hours: OfficeHours, settings: HandoffSettings, notifier: Notifier,
+              resume_bot: Callable[[str], Awaitable[Any]], presence: Optional[Presence] = None) -> "Helpdesk":
+        """`presence` defaults to this process's own (one server); several processes share one."""
+        presence = presence or LocalPresence(settings.grace_seconds)
+        metrics = HelpdeskMetrics(store, lambda: len(presence.agents_online()))
+        notifications = Notifications(conversations, notifier, metrics)
+        queue = HandoffQueue(store, conversations, presence, notifications, hours, metrics, settings, resume_bot)
+        desk = AgentDesk(store, conversations, knowledge, presence, notifications, metrics, settings)
+        return cls(queue, desk, presence, notifications, metrics)
