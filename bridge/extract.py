@@ -14,9 +14,9 @@ from typing import Iterator, Optional
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Engine
 
-from helpdesk.schema import conversations, events, handoffs, messages
 from bot.text import COMMAND_PREFIX, is_command, is_customer_words
 from bridge.schema import pairs
+from helpdesk.schema import conversations, events, handoffs, messages
 
 MAX_QUESTION_CHARS = 600
 

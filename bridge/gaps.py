@@ -17,8 +17,8 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from helpdesk.schema import handoffs, messages
 from bot.text import is_customer_words
+from helpdesk.schema import handoffs, messages
 from knowledge.base import KnowledgeBase
 from knowledge.schema import articles, feedback, search_misses
 

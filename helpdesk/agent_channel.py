@@ -1,4 +1,4 @@
-"""The agent console's live connection: socket.io namespace `/agent` over the handoff core.
+"""The agent console's live connection: socket.io namespace `/agent` over the helpdesk core.
 
 Connecting needs a staff session cookie with the agent (or admin) role and the session's
 CSRF token in the handshake's `auth`, so a page on another site cannot open this socket
@@ -15,10 +15,10 @@ from typing import Any, Awaitable, Callable, Optional
 
 import socketio
 
+from bot.text import MessageError
 from helpdesk.core import Helpdesk
 from helpdesk.handoff_store import HandoffError
 from helpdesk.notifier import AGENT_NAMESPACE, agent_room, maybe_await
-from bot.text import MessageError
 from staff.accounts import StaffUser
 from staff.web import SESSION_COOKIE, StaffAuth
 

@@ -17,11 +17,11 @@ from typing import Any, Optional
 
 import socketio
 
+from bot.text import MessageError
 from helpdesk.conversations import hash_token
 from helpdesk.notifier import customer_room, maybe_await
 from helpdesk.protocol import bot_uttered_payload, history_entry
 from helpdesk.service import ConversationService, Session
-from bot.text import MessageError
 
 logger = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from typing import Any, Optional
 
 from actions import markers
 from bot.brain import Brain, BotReply
-from helpdesk.conversations import Conversation, ConversationStore, StoredMessage, new_token
-from helpdesk.core import Helpdesk
 from bot.language import SUPPORTED, detect_language
 from bot.text import validate_text
+from helpdesk.conversations import Conversation, ConversationStore, StoredMessage, new_token
+from helpdesk.core import Helpdesk
 
 logger = logging.getLogger(__name__)
 

@@ -21,9 +21,15 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from actions.context import configure
+from bot.brain import Brain
+from bot.trackers import sql_tracker_store
+from bot.training import model_path
+from bridge.pipeline import Bridge
+from bridge.review import Review
+from bridge.runs import AlreadyRunning, BridgeRuns
+from bridge.web import EditorConsole
 from helpdesk.agent_channel import AgentChannel
 from helpdesk.agent_web import AgentConsole
-from bot.brain import Brain
 from helpdesk.canned import load_canned_replies
 from helpdesk.channel import WidgetChannel, create_socket_server
 from helpdesk.conversations import ConversationStore
@@ -33,13 +39,7 @@ from helpdesk.notifier import SocketNotifier
 from helpdesk.office_hours import OfficeHours
 from helpdesk.queue import HandoffSettings
 from helpdesk.service import ConversationService
-from bot.trackers import sql_tracker_store
-from bot.training import model_path
 from helpdesk.web import widget_routes
-from bridge.pipeline import Bridge
-from bridge.review import Review
-from bridge.runs import AlreadyRunning, BridgeRuns
-from bridge.web import EditorConsole
 from knowledge.base import KnowledgeBase
 from knowledge.web import KnowledgeSite
 from nahbar.bad_input import bad_input
