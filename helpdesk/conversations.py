@@ -33,11 +33,13 @@ def hash_token(token: str) -> str:
 
 @dataclass(frozen=True)
 class Conversation:
+    """A conversation's identity and language. Who holds it (bot, waiting, agent) is not
+    here: the helpdesk's queue owns that state (helpdesk.queue, helpdesk.handoff_store)."""
+
     id: int
     public_id: str
     token_hash: str
     language: Optional[str]
-    state: str
     offered_commands: frozenset[str]
     last_activity_at: datetime
 
@@ -186,7 +188,6 @@ def _conversation(row: Row) -> Conversation:
         public_id=row.public_id,
         token_hash=row.token_hash,
         language=row.language,
-        state=row.state,
         offered_commands=frozenset(row.offered_commands or ()),
         last_activity_at=as_utc(row.last_activity_at),
     )
