@@ -102,9 +102,11 @@ _RELATIVE = (r"(?:partner(?:in)?|frau|mann|ehemann|ehefrau|freund(?:in)?|tochter
              r"sister|grandma|grandpa|neighbour|neighbor|nachbar(?:in)?|kollege|kollegin|colleague|neffen?|nichte|"
              r"enkel(?:in)?|cousin(?:e)?|onkel|tante|schwager|schwägerin|schwiegermutter|schwiegervater|nephew|niece|"
              r"grandson|granddaughter|grandchild|uncle|aunt|stepson|stepdaughter|fiancée?|verlobte[rn]?)")
+# Sign-offs a name follows: "Gruß Becker", "LG Hiltrud", "Cheers, Hamish".
+_SIGN_OFFS = r"gruß|grüße|grüßen|regards|thanks|danke|cheers|best|lg|vg|mfg"
 _WEAK_CUES = re.compile(
-    rf"\b(?i:ich\s+bin|hier\s+ist|hier\s+spricht|i\s+am|i'm|this\s+is|hallo|hi|hey|hello|moin|servus|gruß|grüße|"
-    rf"grüßen|regards|thanks|thank\s+you|danke|cheers|best|lg|vg|mfg|bg|cu|ciao|tschüss|bye|"
+    rf"\b(?i:ich\s+bin|hier\s+ist|hier\s+spricht|i\s+am|i'm|this\s+is|hallo|hi|hey|hello|moin|servus|{_SIGN_OFFS}|"
+    rf"thank\s+you|bg|cu|ciao|tschüss|bye|"
     rf"(?:für|for|an|to)\s+(?:mein(?:e[nmr]?)?|my|unser(?:e[nmr]?)?|our)\s+{_RELATIVE}|"
     rf"(?:mein(?:e[nmr]?)?|my)\s+{_RELATIVE})\s*[,:]?\s+({_FULL_NAME})"
 )
@@ -113,7 +115,7 @@ _NAME_HERE = re.compile(rf"(?:^|[,.!?:;]\s*|\n\s*|\b(?i:hi|hallo|hello|hey|moin|
                         rf"({_FULL_NAME})\s*,?\s+(?i:here|hier)\b")
 # A signature: a dash, or a sign-off, and a name at the end of a message ("– Ferdinand Nussbaumer",
 # "Gruß Becker"): whatever word it is, there it names the writer.
-_SIGNATURE = re.compile(rf"(?:(?:^|\n|\s)[–—-]|\b(?i:gruß|grüße|grüßen|lg|vg|mfg|cheers|regards|thanks|danke|best))"
+_SIGNATURE = re.compile(rf"(?:(?:^|\n|\s)[–—-]|\b(?i:{_SIGN_OFFS}))"
                         rf"\s*[,!]?\s*({_FULL_NAME})\s*[.!]?\s*$")
 # Someone addressed at the start of a sentence: "Gethin, if anything else comes up, …".
 _VOCATIVE = re.compile(rf"(?:^|[.!?]\s+|\n\s*)({_FULL_NAME}),\s+(?=[a-zäöüß])")
