@@ -2,7 +2,7 @@
 
 The action only decides *why* (the customer asked, accepted an offer after no answer or
 an unhelpful one, or is upset) and tells the helpdesk through a custom message; queueing,
-office hours and what the customer is told happen in the helpdesk core (helpdesk/handoff.py),
+office hours and what the customer is told happen in the helpdesk's queue (helpdesk/queue.py),
 which also works when this action runs on a separate action server.
 """
 
@@ -15,6 +15,7 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import markers
+
 
 class ActionHandoff(Action):
     def name(self) -> Text:

@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-import sqlalchemy as sa
-
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
+import sqlalchemy as sa  # noqa: E402
 from rasa.core.agent import Agent  # noqa: E402
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage  # noqa: E402
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore  # noqa: E402
@@ -36,7 +35,6 @@ from rasa_sdk.interfaces import ActionExecutionRejection  # noqa: E402
 from bot.text import COMMAND_PREFIX, is_command  # noqa: E402
 
 logger = logging.getLogger(__name__)
-
 
 
 def quiet_rasa_logging() -> None:

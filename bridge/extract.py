@@ -161,9 +161,9 @@ def _from_helpful_vote(conn, vote, key: str) -> Optional[RawPair]:
                messages.c.id < answer.message_id, ~messages.c.text.startswith(COMMAND_PREFIX))
         .order_by(messages.c.id.desc()).limit(1)
     ).scalar()
-    answer_text = conn.execute(select(messages.c.text).where(messages.c.id == answer.message_id)).scalar()
     if question is None:
         return None
+    answer_text = conn.execute(select(messages.c.text).where(messages.c.id == answer.message_id)).scalar()
     language = conn.execute(select(conversations.c.language).where(conversations.c.id == vote.conversation_id)).scalar()
     return RawPair(key, "bot", vote.conversation_id, language, question[:MAX_QUESTION_CHARS], answer_text or "",
                    "general", answer.article_slug, (), question)

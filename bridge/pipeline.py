@@ -78,8 +78,6 @@ class RunSummary:
         ]
 
 
-
-
 def general_part(answer: str) -> str:
     """The answer without its sentences about this customer ("I sent it to [E-MAIL]").
 

@@ -24,6 +24,7 @@ from knowledge.store import as_utc, utcnow
 LEASE = timedelta(minutes=5)  # renewed as chats are read; a crashed run frees the lock after this
 PROGRESS_EVERY = 1.0  # seconds between progress writes (one small transaction each)
 
+
 @dataclass(frozen=True)
 class RunState:
     id: int

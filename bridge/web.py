@@ -15,10 +15,12 @@ import jinja2
 from aiohttp import web
 
 from bridge.gaps import gap_list
-from bridge.runs import AlreadyRunning, BridgeRuns
 from bridge.review import Review, ReviewError
+from bridge.runs import AlreadyRunning, BridgeRuns
 from knowledge.base import KnowledgeBase
 from staff.web import STAFF_SESSION, StaffAuth
+
+logger = logging.getLogger(__name__)
 
 EDITOR_ROLES = ("editor",)
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -36,8 +38,6 @@ def segments(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
         parts.append({"text": text[position:]})
     return parts
 
-
-logger = logging.getLogger(__name__)
 
 DONE = {
     "approved": "The draft is published; search and the bot use it now.",

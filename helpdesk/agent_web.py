@@ -1,7 +1,8 @@
 """The agent console's pages and JSON, and the operators' `/metrics`.
 
 Thin over the helpdesk core: pages render what the core returns, live work goes through
-the `/agent` socket (helpdesk/agent_channel.py). Every route here names the roles it admits.
+the `/agent` socket (helpdesk/agent_channel.py). The pages and the JSON are sub-applications
+behind the staff guard (`StaffAuth.guard`), which admits agents and admins to every route in them.
 """
 
 from __future__ import annotations

@@ -22,8 +22,6 @@ from helpdesk.core import Helpdesk
 
 logger = logging.getLogger(__name__)
 
-# The custom message the handoff action sends instead of text (it works the same through
-# a separate action server): the conversation goes to people, not to the widget.
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 FAILURE_REPLY = {
@@ -125,8 +123,15 @@ class ConversationService:
             except Exception:
                 logger.exception("the bot failed on a message of conversation %s", conversation.public_id)
                 replies = []
-            told = dict(found for r in replies if (found := markers.read(r.custom)) is not None)
-            replies = [r for r in replies if markers.read(r.custom) is None]
+            told: dict[str, dict[str, Any]] = {}
+            spoken: list[BotReply] = []
+            for reply in replies:  # each reply is read once: words for the customer, or a marker
+                found = markers.read(reply.custom)
+                if found is None:
+                    spoken.append(reply)
+                else:
+                    told[found[0]] = found[1]
+            replies = spoken
             if replies or told or attempt == 2 or not await self.brain.resume(conversation.public_id):
                 return replies, told
             logger.warning("conversation %s: Rasa's tracker was paused while the helpdesk gave the chat to the bot; "

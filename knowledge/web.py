@@ -165,6 +165,3 @@ def _limit(raw: Optional[str]) -> int:
     if not 1 <= value <= MAX_RESULTS:
         raise ArticleError(f"limit must be a number from 1 to {MAX_RESULTS}")
     return value
-
-
-

@@ -154,9 +154,8 @@ def cmd_bridge_run(_args: argparse.Namespace) -> int:
     """Mine resolved chats into anonymized drafts for editors; safe to run again at any time."""
     from tqdm import tqdm
 
-    from nahbar.services import connect, open_bridge, open_bridge_runs
-
     from bridge.runs import AlreadyRunning
+    from nahbar.services import connect, open_bridge, open_bridge_runs
 
     settings = _settings()
     engine = connect(settings)

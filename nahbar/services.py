@@ -45,10 +45,10 @@ def open_knowledge(settings: Settings, engine: Engine) -> KnowledgeBase:
 
 def open_bridge(settings: Settings, engine: Engine, knowledge: KnowledgeBase) -> "Bridge":
     """The bridge pipeline with its tables, Presidio set up offline, and the private topics."""
-    from helpdesk.conversations import ConversationStore
     from bridge.anonymize import load_anonymizer
     from bridge.pipeline import Bridge, BridgeSettings
     from bridge.privacy import PrivateTopics
+    from helpdesk.conversations import ConversationStore
 
     ConversationStore(engine).create_tables()  # the bridge reads conversations and handoffs
     bridge = Bridge(

@@ -16,9 +16,9 @@ from typing import Callable, Mapping, Optional
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bridge.privacy import DEFAULT_PRIVATE_TOPICS, PrivateTopics
 from helpdesk.canned import DEFAULT_CANNED_REPLIES, load_canned_replies
 from helpdesk.office_hours import OfficeHours, OfficeHoursError
-from bridge.privacy import DEFAULT_PRIVATE_TOPICS, PrivateTopics
 from knowledge.index import INDEX_KINDS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -97,10 +97,10 @@ class StaffAuth:
         async def guarded(request: web.Request, handler: Handler) -> web.StreamResponse:
             try:
                 response = await self._admit(request, handler, roles, api)
-            except web.HTTPException as exc:
-                exc.headers.update({k: v for k, v in SECURITY_HEADERS.items() if k not in exc.headers})
+            except web.HTTPException as exc:  # a redirect, a refusal or an error is a response too
+                _secure(exc.headers)
                 raise
-            response.headers.update({k: v for k, v in SECURITY_HEADERS.items() if k not in response.headers})
+            _secure(response.headers)
             return response
 
         return guarded
@@ -203,6 +203,12 @@ class StaffAuth:
         response = web.HTTPSeeOther("/login")
         response.del_cookie(SESSION_COOKIE, path="/")
         raise response
+
+
+def _secure(headers: Any) -> None:
+    """The staff security headers, where a handler has not set its own."""
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
 
 
 def same_secret(sent: Any, expected: str) -> bool:
