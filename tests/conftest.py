@@ -48,13 +48,13 @@ def demo_entries() -> list:
 
 
 def _reset_postgres(engine: Engine) -> None:
-    from helpdesk.schema import metadata as bot_metadata
+    from helpdesk.schema import metadata as helpdesk_metadata
     from knowledge.schema import metadata as kb_metadata
     from bridge.schema import metadata as bridge_metadata
     from staff.schema import metadata as staff_metadata
 
     bridge_metadata.drop_all(engine)
-    bot_metadata.drop_all(engine)
+    helpdesk_metadata.drop_all(engine)
     kb_metadata.drop_all(engine)
     staff_metadata.drop_all(engine)
 

@@ -433,68 +433,52 @@ async def test_a_handoff_that_fails_after_the_bot_paused_leaves_the_bot_answerin
     assert "/kb/lieferzeit" in replies[0]["text"]  # not the failure reply, forever
 
 
-async def test_a_tracker_left_paused_while_the_helpdesk_gives_the_chat_to_the_bot_is_resumed(server, widget):
+def public_id_of(server, widget: WidgetClient) -> str:
+    """The id Rasa's tracker has for the widget's conversation."""
+    return server.parts.service.store.find(widget.token, timedelta(days=1)).public_id
+
+
+async def leave_tracker_paused(server, public_id: str) -> None:
+    """As a process that died between Rasa's pause and the helpdesk's queue leaves it."""
     from rasa.shared.core.events import ConversationPaused
-    from sqlalchemy import select
 
-    from helpdesk.conversations import hash_token
-    from helpdesk.schema import conversations
-
-    await widget.ask("Hallo")
-    with server.parts.engine.connect() as conn:
-        public_id = conn.execute(select(conversations.c.public_id)
-                                 .where(conversations.c.token_hash == hash_token(widget.token))).scalar_one()
     processor = server.parts.brain.agent.processor
 
-    async def pause() -> None:  # as a process that died between Rasa's pause and the helpdesk's queue leaves it
+    async def pause() -> None:
         tracker = await processor.get_tracker(public_id)
         tracker.update(ConversationPaused())
         await processor.save_tracker(tracker)
 
     await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(pause(), server.loop))
+
+
+async def repair_at_start(server) -> list[str]:
+    queue = server.parts.helpdesk.queue
+    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(
+        queue.repair_bot_pauses(server.parts.brain.paused_senders()), server.loop))
+
+
+async def test_a_tracker_left_paused_while_the_helpdesk_gives_the_chat_to_the_bot_is_resumed(server, widget):
+    await widget.ask("Hallo")
+    await leave_tracker_paused(server, public_id_of(server, widget))
     replies = await widget.ask("Wie lange dauert die Lieferung?")
     assert "/kb/lieferzeit" in replies[0]["text"]
 
 
 async def test_at_start_a_tracker_left_paused_while_the_bot_holds_the_chat_is_resumed_and_logged(server, widget, caplog):
-    from rasa.shared.core.events import ConversationPaused
-
     await widget.ask("Hallo")
-    public_id = await public_id_of(server, widget)
+    public_id = public_id_of(server, widget)
     assert public_id not in server.parts.brain.paused_senders()
-    processor = server.parts.brain.agent.processor
-
-    async def pause() -> None:  # as a process that died between Rasa's pause and the helpdesk's queue
-        tracker = await processor.get_tracker(public_id)
-        tracker.update(ConversationPaused())
-        await processor.save_tracker(tracker)
-
-    await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(pause(), server.loop))
+    await leave_tracker_paused(server, public_id)
     assert public_id in server.parts.brain.paused_senders()
-    queue = server.parts.helpdesk.queue
-    repaired = await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(
-        queue.repair_bot_pauses(server.parts.brain.paused_senders()), server.loop))
-    assert repaired == [public_id]
+    assert await repair_at_start(server) == [public_id]
     assert public_id not in server.parts.brain.paused_senders()
     assert "Rasa's tracker was paused" in caplog.text
 
 
 async def test_at_start_a_paused_tracker_of_a_chat_people_hold_stays_paused(server, widget, agent):
     reference = await claimed(widget, agent)
-    public_id = await public_id_of(server, widget)
+    public_id = public_id_of(server, widget)
     assert public_id in server.parts.brain.paused_senders()  # the handoff action paused it
-    queue = server.parts.helpdesk.queue
-    repaired = await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(
-        queue.repair_bot_pauses(server.parts.brain.paused_senders()), server.loop))
-    assert public_id not in repaired and queue.store.state(reference) == "agent"
-
-
-async def public_id_of(server, widget) -> str:
-    from sqlalchemy import select
-
-    from helpdesk.conversations import hash_token
-    from helpdesk.schema import conversations
-
-    with server.parts.engine.connect() as conn:
-        return conn.execute(select(conversations.c.public_id)
-                            .where(conversations.c.token_hash == hash_token(widget.token))).scalar_one()
+    assert public_id not in await repair_at_start(server)
+    assert server.parts.helpdesk.queue.store.state(reference) == "agent"

@@ -1,6 +1,7 @@
 """Bad input at the widget channel: clear errors, no crash, nothing lost, no commands."""
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
@@ -78,14 +79,7 @@ async def test_an_oversized_event_drops_only_that_connection(server, widget):
 
 
 def user_events(server, token):
-    from helpdesk.conversations import hash_token
-    from helpdesk.schema import conversations
-    from sqlalchemy import select
-
-    with server.parts.engine.connect() as conn:
-        public_id = conn.execute(
-            select(conversations.c.public_id).where(conversations.c.token_hash == hash_token(token))
-        ).scalar_one()
+    public_id = server.parts.service.store.find(token, timedelta(days=1)).public_id
     tracker = asyncio.run_coroutine_threadsafe(
         server.parts.brain.agent.tracker_store.retrieve(public_id), server.loop
     ).result(10)
