@@ -7,22 +7,33 @@ Two Rasa behaviours are handled here, because they are unsafe for a public widge
   any other text is classified by the NLU pipeline as the plain words it is.
 - `Agent.load` silently falls back to the newest model in the folder when the given file
   is missing, so the path is checked first.
+
+Rasa's NLU and policies are CPU work that never yields to the event loop; run on the
+server's loop they stall socket.io heartbeats (the server then closes customers' sockets),
+the agent console and `/healthz`. So Rasa runs on an event loop of its own, in one thread
+(`RasaThread`); the server's loop only waits for the result.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Awaitable, Optional, TypeVar
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
+import aiohttp  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
+from jsonschema.exceptions import best_match  # noqa: E402
+from jsonschema.validators import validator_for  # noqa: E402
+from rasa.core.actions.action import RemoteAction  # noqa: E402
 from rasa.core.agent import Agent  # noqa: E402
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage  # noqa: E402
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore  # noqa: E402
@@ -35,6 +46,8 @@ from rasa_sdk.interfaces import ActionExecutionRejection  # noqa: E402
 from bot.text import COMMAND_PREFIX, is_command  # noqa: E402
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def quiet_rasa_logging() -> None:
@@ -82,20 +95,82 @@ class InProcessActionEndpoint(EndpointConfig):
     failing action server (the bot logs it and carries on with the conversation).
     """
 
-    def __init__(self, package: str = "actions") -> None:
+    def __init__(self, package: str = "actions", timeout: float = 10.0) -> None:
         super().__init__(url="in-process://actions")
         self.executor = ActionExecutor()
         self.executor.register_package(package)
+        self.timeout = timeout
 
     async def request(self, method: str = "post", subpath: Optional[str] = None, **kwargs: Any) -> Any:
         try:
-            return await self.executor.run(kwargs["json"])
+            return await asyncio.wait_for(self.executor.run(kwargs["json"]), self.timeout)
         except ActionExecutionRejection as exc:
             body = json.dumps({"error": exc.message, "action_name": exc.action_name})
             raise ClientResponseError(400, "action rejected", body) from exc
+        except asyncio.TimeoutError as exc:
+            logger.error("custom action %s took longer than %.1f s", kwargs["json"].get("next_action"), self.timeout)
+            raise ClientResponseError(504, "action timed out", "timeout") from exc
         except Exception as exc:
             logger.exception("custom action failed")
             raise ClientResponseError(500, "action failed", str(exc)) from exc
+
+
+def compile_action_validation() -> None:
+    """Validate custom actions' results against a schema compiled once, not per call.
+
+    Rasa 3.6's `RemoteAction._validate_action_result` calls `jsonschema.validate`, which
+    checks the schema itself against its meta-schema and builds a new validator every
+    time: a third of the time of a whole message in the profile of issue 11. Every result
+    is still validated, against the same schema, with the same error.
+    """
+    if getattr(RemoteAction._validate_action_result, "compiled", False):
+        return
+    schema = RemoteAction.action_response_format_spec()
+    cls = validator_for(schema)
+    cls.check_schema(schema)
+    validator = cls(schema)
+    original = RemoteAction._validate_action_result
+
+    def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+        if best_match(validator.iter_errors(result)) is None:
+            return True
+        return original(self, result)  # raises, in Rasa's own words
+
+    validate_action_result.compiled = True  # type: ignore[attr-defined]
+    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+
+
+class RasaThread:
+    """An event loop in a thread of its own, where every call into Rasa runs."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, name="rasa", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    async def run(self, work: Awaitable[T]) -> T:
+        """Run a coroutine on Rasa's loop; the caller's loop stays free meanwhile."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work, self.loop))  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        if self.loop.is_running():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(timeout=10)
+
+
+class ActionServerEndpoint(EndpointConfig):
+    """A separate action server, with our time limit instead of Rasa's fixed five minutes."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        super().__init__(url=url)
+        self.timeout = timeout
+
+    def session(self) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(headers=self.headers, timeout=aiohttp.ClientTimeout(total=self.timeout))
 
 
 @dataclass
@@ -103,6 +178,7 @@ class Brain:
     agent: Agent
     model_path: Path
     tracker_store: Optional[TrackerStore] = None
+    rasa: RasaThread = field(default_factory=RasaThread)
 
     @classmethod
     def load(
@@ -110,10 +186,13 @@ class Brain:
         model_path: Path,
         action_endpoint: Optional[str] = None,
         tracker_store: Optional[TrackerStore] = None,
+        action_seconds: float = 10.0,
     ) -> "Brain":
         if not model_path.is_file():
             raise FileNotFoundError(f"no Rasa model at {model_path}; train one with `nahbar train`")
-        endpoint = EndpointConfig(url=action_endpoint) if action_endpoint else InProcessActionEndpoint()
+        endpoint = (ActionServerEndpoint(action_endpoint, action_seconds) if action_endpoint
+                    else InProcessActionEndpoint(timeout=action_seconds))
+        compile_action_validation()
         agent = Agent.load(str(model_path), action_endpoint=endpoint, tracker_store=tracker_store)
         if not agent.is_ready():
             raise RuntimeError(f"the Rasa model at {model_path} could not be loaded")
@@ -127,6 +206,11 @@ class Brain:
         `allowed_commands` are the button payloads the bot offered in this conversation;
         only those are passed to Rasa as intent commands.
         """
+        return await self.rasa.run(self._respond(sender_id, text, metadata, allowed_commands))
+
+    async def _respond(
+        self, sender_id: str, text: str, metadata: dict[str, Any], allowed_commands: frozenset[str]
+    ) -> list[BotReply]:
         output = CollectingOutputChannel()
         message = UserMessage(text, output, sender_id, metadata=metadata, input_channel="widget")
         if is_command(text.strip()) and text.strip() not in allowed_commands:
@@ -140,6 +224,9 @@ class Brain:
         The handoff action paused the tracker; resuming needs `action_listen` too, or the
         next message is mispredicted as another handoff (RASA_NOTES).
         """
+        return await self.rasa.run(self._resume(sender_id))
+
+    async def _resume(self, sender_id: str) -> bool:
         processor = self.agent.processor
         async with processor.lock_store.lock(sender_id):
             tracker = await processor.get_tracker(sender_id)
@@ -149,6 +236,9 @@ class Brain:
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
             await processor.save_tracker(tracker)
             return True
+
+    def close(self) -> None:
+        self.rasa.stop()
 
     def paused_senders(self) -> list[str]:
         """Conversations whose Rasa tracker is paused (its last pause came after its last resume).

@@ -34,6 +34,12 @@ def validate_text(text: Any, max_chars: int) -> str:
 COMMAND_PREFIX = "/"  # a button's payload ("/feedback_helpful"), not words the customer wrote
 
 
+# What a Rasa widget sends by itself when a chat opens (rasa-webchat's `initPayload`): the
+# one command a conversation accepts before the bot has offered any, so the widget's
+# greeting works while every other typed command is still read as plain words.
+START_COMMANDS = frozenset({"/greet"})
+
+
 def is_command(text: str) -> bool:
     return text.startswith(COMMAND_PREFIX)
 

@@ -6,8 +6,16 @@ Rasa 3.6's own channel it works with session persistence on (the client always j
 session's room), replays a resumed conversation's history (`history`, ignored by widgets
 that don't know it), and answers bad input with a `message_error` event.
 
-Nahbar's own widget also uses `handoff` (queue place, wait, agent), `agent_typing`,
-`customer_typing` and `offline_message` (the form shown when nobody is there).
+Delivery is acknowledged both ways. A `user_uttered` may carry a `client_id`; the
+socket.io acknowledgement (`{"id": ...}`, or `{"error": code, "message": ...}`) is sent
+only after the message is committed, and a resend with the same id is stored once. The
+answer comes later, pushed to every socket of the session, followed by `message_handled`.
+Every pushed message carries its id in `metadata`; a client that reconnects names the last
+id it has (`session_request {last_id}`) and its `history` holds only what came after.
+
+Nahbar's own widget also uses `handoff` (queue place, wait, agent), `queued` (how many
+conversations are ahead when the bot is busy), `agent_typing`, `customer_typing` and
+`offline_message` (the form shown when nobody is there).
 """
 
 from __future__ import annotations
@@ -56,60 +64,66 @@ class WidgetChannel:
     async def on_session_request(self, sid: str, data: Any = None, *_extra: Any) -> None:
         data = data if isinstance(data, dict) else {}
         custom = data.get("customData") if isinstance(data.get("customData"), dict) else {}
-        session, history = await self.service.open(data.get("session_id"), custom.get("language"))
+        after = data.get("last_id")
+        session, history = await self.service.open(data.get("session_id"), custom.get("language"), after)
         await self._bind(sid, session)
         await self.sio.emit("session_confirm", {"session_id": session.token}, room=sid)
-        if history:
-            await self.sio.emit("history", {"messages": [history_entry(m) for m in history]}, room=sid)
+        if history or (after is not None and session.conversation is not None):
+            replay: dict[str, Any] = {"messages": [history_entry(m) for m in history]}
+            if after is not None and session.conversation is not None:
+                replay["after"] = after
+            await self.sio.emit("history", replay, room=sid)
         if session.conversation is not None:
             status = await self.queue.status(session.conversation.id)
             if status["state"] != "bot":
                 await self.sio.emit("handoff", status, room=sid)
 
-    async def on_user_uttered(self, sid: str, data: Any = None, *_extra: Any) -> None:
+    async def on_user_uttered(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
+        """Stores the message and acknowledges it; the answer is pushed when it is ready."""
         session = await self._checked_session(sid, data, "message")
-        if session is None:
-            return
+        if isinstance(session, dict):
+            return session
+        client_id = data.get("client_id")
         try:
-            customer, replies = await self.service.handle(session, data.get("message"))
+            accepted = await self.service.accept(session, data.get("message"), client_id)
         except MessageError as exc:
-            await self._error(sid, exc.code, exc.message)
-            return
+            return await self._error(sid, exc.code, exc.message)
         except Exception:  # the database briefly gone, say: tell the customer, keep serving others
-            logger.exception("could not handle a widget message")
-            await self._error(sid, "unavailable", "Your message could not be saved. Please try again in a moment.")
-            return
+            logger.exception("could not store a widget message")
+            return await self._error(sid, "unavailable", "Your message could not be saved. Please try again in a moment.")
         await self._count_presence(sid, session)
-        for reply in replies:
-            await self.sio.emit("bot_uttered", bot_uttered_payload(reply), room=_room(session))
-        # The turn is over: a widget can stop its typing dots, and a client need not wait for silence.
-        await self.sio.emit("message_handled", {"id": customer.id}, room=sid)
+        if accepted.ahead is not None:
+            await self.sio.emit("queued", {"id": accepted.message.id, "ahead": accepted.ahead}, room=_room(session))
+        ack: dict[str, Any] = {"id": accepted.message.id}
+        if client_id is not None:
+            ack["client_id"] = client_id
+        if not accepted.new:
+            ack["duplicate"] = True
+        return ack
 
     async def on_customer_typing(self, sid: str, data: Any = None, *_extra: Any) -> None:
         session = await self._session(sid)
         if session is not None and session.conversation is not None and isinstance(data, dict):
             await self.desk.customer_typing(session.conversation, bool(data.get("typing")))
 
-    async def on_offline_message(self, sid: str, data: Any = None, *_extra: Any) -> None:
+    async def on_offline_message(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         session = await self._checked_session(sid, data, "email")
-        if session is None:
-            return
+        if isinstance(session, dict):
+            return session
         if session.conversation is None:
-            await self._error(sid, "not_waiting", "There is nothing to leave a message for yet.")
-            return
+            return await self._error(sid, "not_waiting", "There is nothing to leave a message for yet.")
         try:
             stored = await self.queue.leave_message(session.conversation, data.get("email"), data.get("message"))
         except MessageError as exc:
-            await self._error(sid, exc.code, exc.message)
-            return
+            return await self._error(sid, exc.code, exc.message)
         except Exception:
             logger.exception("could not store an offline message")
-            await self._error(sid, "unavailable", "Your message could not be saved. Please try again in a moment.")
-            return
+            return await self._error(sid, "unavailable", "Your message could not be saved. Please try again in a moment.")
         room = _room(session)
         await self.sio.emit("message_stored", {"id": stored[0].id, "text": stored[0].text}, room=room)
         await self.sio.emit("bot_uttered", bot_uttered_payload(stored[1]), room=room)
         await self.sio.emit("handoff", await self.queue.status(session.conversation.id), room=room)
+        return {"id": stored[0].id}
 
     async def on_disconnect(self, sid: str) -> None:
         stored = await self._stored(sid)
@@ -117,18 +131,17 @@ class WidgetChannel:
         if counted is not None:
             await self.desk.customer_disconnected(counted)
 
-    async def _checked_session(self, sid: str, data: Any, field: str) -> Optional[Session]:
+    async def _checked_session(self, sid: str, data: Any, field: str) -> Session | dict[str, Any]:
+        """The socket's session, or the error (already sent) to acknowledge with."""
         session = await self._session(sid)
         if session is None:
-            await self._error(sid, "no_session", "Send session_request first.")
-            return None
+            return await self._error(sid, "no_session", "Send session_request first.")
         if not isinstance(data, dict):
-            await self._error(sid, "malformed", f"This event needs an object with a '{field}' field.")
-            return None
+            return await self._error(sid, "malformed", f"This event needs an object with a '{field}' field.")
         claimed = data.get("session_id")
         if claimed not in (None, "", session.token):
-            await self._error(sid, "session_mismatch", "This socket belongs to another session; request a session first.")
-            return None
+            return await self._error(sid, "session_mismatch",
+                                     "This socket belongs to another session; request a session first.")
         return session
 
     async def _bind(self, sid: str, session: Session) -> None:
@@ -160,8 +173,11 @@ class WidgetChannel:
     async def _session(self, sid: str) -> Optional[Session]:
         return (await self._stored(sid)).get("session")
 
-    async def _error(self, sid: str, code: str, message: str) -> None:
-        await self.sio.emit("message_error", {"code": code, "message": message}, room=sid)
+    async def _error(self, sid: str, code: str, message: str) -> dict[str, Any]:
+        """Sent as an event (Rasa widgets know no acknowledgements) and returned for the ack."""
+        error = {"code": code, "message": message}
+        await self.sio.emit("message_error", error, room=sid)
+        return {"error": code, "message": message}
 
 
 def _room(session: Session) -> str:

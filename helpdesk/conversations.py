@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Optional, Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 
-from helpdesk.schema import conversations, events, messages, metadata
+from helpdesk.schema import conversations, events, messages, metadata, turns
 from knowledge.store import as_utc, utcnow
 
 TOKEN_BYTES = 32
@@ -87,17 +87,18 @@ class ConversationStore:
             return None
         return conversation
 
-    def find_or_create(self, token: str, language: Optional[str]) -> Conversation:
-        """The token's conversation; created on first use (two tabs may race to do so)."""
+    def find_or_create(self, token: str, language: Optional[str], offered: Sequence[str] = ()) -> Conversation:
+        """The token's conversation; created on first use (two tabs may race to do so), with
+        `offered` as the commands it accepts before the bot has offered any."""
         try:
-            return self._create(token, language)
+            return self._create(token, language, offered)
         except IntegrityError:
             found = self.find(token, timedelta.max)
             if found is None:
                 raise
             return found
 
-    def _create(self, token: str, language: Optional[str]) -> Conversation:
+    def _create(self, token: str, language: Optional[str], offered: Sequence[str]) -> Conversation:
         now = utcnow()
         with self.engine.begin() as conn:
             new_id = conn.execute(
@@ -106,7 +107,7 @@ class ConversationStore:
                     token_hash=hash_token(token),
                     language=language,
                     state="bot",
-                    offered_commands=[],
+                    offered_commands=sorted(offered),
                     created_at=now,
                     last_activity_at=now,
                 )
@@ -130,18 +131,100 @@ class ConversationStore:
             conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(**values))
         return StoredMessage(message_id, sender, text, data or {}, now)
 
+    def accept(
+        self, conversation_id: int, text: str, language: Optional[str], client_id: Optional[str] = None
+    ) -> tuple[StoredMessage, bool]:
+        """Store a customer's widget message with its turn, once per `client_id`.
+
+        Returns the stored message and whether it is new. A resend of an id this
+        conversation already has (the widget lost the acknowledgement) returns the first
+        copy: the unique constraint on (conversation, client id) decides, so two processes
+        or two tabs resending at once still store one message.
+        """
+        now = utcnow()
+        values: dict[str, Any] = {"last_activity_at": now}
+        if language:
+            values["language"] = language
+        try:
+            with self.engine.begin() as conn:
+                message_id = conn.execute(
+                    insert(messages).values(
+                        conversation_id=conversation_id, sender="customer", text=text, data={}, created_at=now
+                    )
+                ).inserted_primary_key[0]
+                conn.execute(insert(turns).values(message_id=message_id, conversation_id=conversation_id,
+                                                  client_id=client_id, language=language))
+                conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(**values))
+            return StoredMessage(message_id, "customer", text, {}, now), True
+        except IntegrityError:
+            if client_id is None:
+                raise
+            first = self._by_client_id(conversation_id, client_id)
+            if first is None:
+                raise
+            return first, False
+
+    def _by_client_id(self, conversation_id: int, client_id: str) -> Optional[StoredMessage]:
+        query = (
+            select(messages)
+            .join(turns, turns.c.message_id == messages.c.id)
+            .where(turns.c.conversation_id == conversation_id, turns.c.client_id == client_id)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return _message(row) if row else None
+
+    def next_turn(self, conversation_id: int) -> Optional[tuple[StoredMessage, Optional[str]]]:
+        """The oldest customer message of this conversation not handled yet, and its language."""
+        query = (
+            select(messages, turns.c.language)
+            .join(turns, turns.c.message_id == messages.c.id)
+            .where(turns.c.conversation_id == conversation_id, turns.c.handled_at.is_(None))
+            .order_by(messages.c.id)
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return (_message(row), row.language) if row else None
+
+    def with_open_turns(self) -> list[int]:
+        """Conversations with accepted messages nobody handled (a process stopped midway)."""
+        query = (
+            select(turns.c.conversation_id, func.min(turns.c.message_id).label("first"))
+            .where(turns.c.handled_at.is_(None))
+            .group_by(turns.c.conversation_id)
+            .order_by("first")
+        )
+        with self.engine.connect() as conn:
+            return [row.conversation_id for row in conn.execute(query)]
+
+    def open_turns(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(turns).where(turns.c.handled_at.is_(None))).scalar_one()
+
+    def mark_handled(self, message_id: int) -> bool:
+        """Close a turn that needs no bot answer (people hold the chat); False if it was closed."""
+        with self.engine.begin() as conn:
+            return _close_turn(conn, message_id, utcnow())
+
     def add_bot_messages(
         self, conversation_id: int, replies: Sequence[tuple[str, dict[str, Any]]], offered: Sequence[str],
         answer: Optional[dict[str, Any]] = None, vote: Optional[tuple[int, dict[str, Any]]] = None,
-    ) -> list[StoredMessage]:
+        answering: Optional[int] = None,
+    ) -> Optional[list[StoredMessage]]:
         """Store the bot's replies, the commands they offer and what the bot did, in one transaction.
 
         `answer`: the article the replies answered from (recorded against the first reply);
-        `vote`: (the customer's message id, the article and whether it helped).
+        `vote`: (the customer's message id, the article and whether it helped);
+        `answering`: the customer message whose turn these replies close. If that turn was
+        closed already (another worker answered it), nothing is stored and None returned:
+        every message is answered once.
         """
         now = utcnow()
         stored: list[StoredMessage] = []
         with self.engine.begin() as conn:
+            if answering is not None and not _close_turn(conn, answering, now):
+                return None  # nothing was written in this transaction
             for text, data in replies:
                 message_id = conn.execute(
                     insert(messages).values(
@@ -168,18 +251,27 @@ class ConversationStore:
             )
         return stored
 
-    def history(self, conversation_id: int, limit: int = 500) -> list[StoredMessage]:
-        query = (
-            select(messages)
-            .where(messages.c.conversation_id == conversation_id)
-            .order_by(messages.c.id.desc())
-            .limit(limit)
-        )
+    def history(self, conversation_id: int, limit: int = 500, after: Optional[int] = None) -> list[StoredMessage]:
+        """The latest `limit` messages, oldest first; with `after`, only those a client that
+        has message `after` has not seen yet."""
+        query = select(messages).where(messages.c.conversation_id == conversation_id)
+        if after is not None:
+            query = query.where(messages.c.id > after)
+        query = query.order_by(messages.c.id.desc()).limit(limit)
         with self.engine.connect() as conn:
             rows = list(conn.execute(query))
-        return [
-            StoredMessage(row.id, row.sender, row.text, row.data or {}, as_utc(row.created_at)) for row in reversed(rows)
-        ]
+        return [_message(row) for row in reversed(rows)]
+
+
+def _close_turn(conn: Any, message_id: int, now: datetime) -> bool:
+    closed = conn.execute(
+        update(turns).where(turns.c.message_id == message_id, turns.c.handled_at.is_(None)).values(handled_at=now)
+    )
+    return closed.rowcount == 1
+
+
+def _message(row: Row) -> StoredMessage:
+    return StoredMessage(row.id, row.sender, row.text, row.data or {}, as_utc(row.created_at))
 
 
 def _conversation(row: Row) -> Conversation:

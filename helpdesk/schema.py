@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table,
-                        Text)
+                        Text, UniqueConstraint)
 
 metadata = MetaData()
 
@@ -33,6 +33,24 @@ messages = Table(
     Column("data", JSON, nullable=False, default=dict),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_chat_messages_conversation", "conversation_id", "id"),
+)
+
+# Every customer message accepted from a widget, as work to be done: the database, not a
+# queue in memory, says which messages still wait for the bot (or the agent's screen), so a
+# process that dies loses none of them. `client_id` is the id the customer's widget gave the
+# message: a resend after a lost acknowledgement finds the first copy instead of adding a
+# second (the unique constraint decides, not memory). `handled_at` is set in the same
+# transaction that stores the answer, by a conditional UPDATE: answered exactly once.
+turns = Table(
+    "chat_turns",
+    metadata,
+    Column("message_id", Integer, ForeignKey("chat_messages.id", ondelete="CASCADE"), primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("chat_conversations.id", ondelete="CASCADE"), nullable=False),
+    Column("client_id", String(64), nullable=True),
+    Column("language", String(2), nullable=True),  # detected when accepted; the bot answers in it
+    Column("handled_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("conversation_id", "client_id", name="uq_chat_turns_client_id"),
+    Index("ix_chat_turns_pending", "handled_at", "conversation_id"),
 )
 
 # What the bot did, as data: answered from an article (its id, version, score and

@@ -1,4 +1,10 @@
-"""The conversation service: one customer message in, the bot's stored replies out.
+"""The conversation service: customer messages in, the bot's stored replies out.
+
+A message is first accepted: stored with its turn in one transaction, once per client
+message id, and only then acknowledged. Answering it is separate work (helpdesk.turns):
+the bot's replies, stored in the transaction that closes the turn, then pushed to the
+customer's sockets. So a message the server acknowledged is never lost (a restart finds
+its open turn) and never answered twice (closing the turn is a conditional UPDATE).
 
 It runs without any web framework (the socket.io channel is a thin layer over it), so
 tests and benchmarks drive exactly what the widget drives.
@@ -16,17 +22,25 @@ from typing import Any, Optional
 from actions import markers
 from bot.brain import Brain, BotReply
 from bot.language import SUPPORTED, detect_language
-from bot.text import validate_text
+from bot.text import START_COMMANDS, MessageError, validate_text
 from helpdesk.conversations import Conversation, ConversationStore, StoredMessage, new_token
 from helpdesk.core import Helpdesk
+from helpdesk.protocol import bot_uttered_payload
+from helpdesk.turns import TurnWorkers
 
 logger = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 FAILURE_REPLY = {
     "de": "Entschuldigung, da ist bei mir etwas schiefgelaufen. Deine Nachricht ist gespeichert; bitte versuch es gleich noch einmal.",
     "en": "Sorry, something went wrong on my side. Your message is saved; please try again in a moment.",
+}
+HANDOFF_FAILED = {
+    "de": "Entschuldigung, ich konnte unser Team gerade nicht erreichen. Deine Nachricht ist gespeichert; "
+          "bitte frag gleich noch einmal nach einer Person.",
+    "en": "Sorry, I couldn't reach our team just now. Your message is saved; please ask for a person again in a moment.",
 }
 
 
@@ -43,50 +57,116 @@ class Session:
     language_hint: Optional[str] = None
 
 
+@dataclass(frozen=True)
+class ServiceSettings:
+    max_chars: int = 2000
+    session_days: int = 30
+    workers: int = 4  # conversations answered side by side
+    max_waiting: int = 500  # conversations waiting for a worker before new ones are turned away
+    turn_seconds: float = 30.0  # the longest the bot may take before the customer is told it failed
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A stored customer message: `new` is False for a resend of a message already stored;
+    `ahead` is None when the bot starts on it at once, else how many waiting conversations
+    are before this one (0: it is next)."""
+
+    message: StoredMessage
+    new: bool
+    ahead: Optional[int] = None
+
+
 class ConversationService:
-    def __init__(
-        self, store: ConversationStore, brain: Brain, helpdesk: Helpdesk, max_chars: int, session_days: int
-    ) -> None:
+    def __init__(self, store: ConversationStore, brain: Brain, helpdesk: Helpdesk, settings: ServiceSettings) -> None:
         self.store = store
         self.brain = brain
         self.helpdesk = helpdesk
-        self.max_chars = max_chars
-        self.max_age = timedelta(days=session_days)
+        self.settings = settings
+        self.max_chars = settings.max_chars
+        self.max_age = timedelta(days=settings.session_days)
+        self.workers = TurnWorkers(self.answer_next, settings.workers)
 
-    async def open(self, token: Any, language_hint: Any = None) -> tuple[Session, list[StoredMessage]]:
+    async def start(self) -> int:
+        """Start the workers and give them every turn a previous process left open."""
+        self.workers.start()
+        waiting = await asyncio.to_thread(self.store.with_open_turns)
+        for conversation_id in waiting:
+            self.workers.submit(conversation_id)
+        if waiting:
+            logger.warning("%d conversations had messages without an answer; answering them now", len(waiting))
+        return len(waiting)
+
+    async def stop(self) -> None:
+        await self.workers.stop()
+
+    async def open(self, token: Any, language_hint: Any = None,
+                   after: Any = None) -> tuple[Session, list[StoredMessage]]:
         """Resume the conversation of a known token, or start a fresh session.
 
-        An unknown, expired or malformed token never reveals anything: it gets a new
-        token, so a guessed or forged id starts an empty conversation.
+        `after`: the id of the last message the client has; the history then holds only
+        what came after it. An unknown, expired or malformed token never reveals anything:
+        it gets a new token, so a guessed or forged id starts an empty conversation.
         """
         hint = language_hint if language_hint in SUPPORTED else None
+        since = after if isinstance(after, int) and not isinstance(after, bool) and after >= 0 else None
         if isinstance(token, str) and _TOKEN.match(token):
             conversation = await asyncio.to_thread(self.store.find, token, self.max_age)
             if conversation is not None:
-                history = await asyncio.to_thread(self.store.history, conversation.id)
+                history = await asyncio.to_thread(self.store.history, conversation.id, 500, since)
                 return Session(token, conversation, hint), history
         return Session(new_token(), None, hint), []
 
     def validate(self, text: Any) -> str:
         return validate_text(text, self.max_chars)
 
-    async def handle(self, session: Session, text: Any) -> tuple[StoredMessage, list[StoredMessage]]:
-        """Store the customer's message, ask the bot, store and return its replies."""
+    async def accept(self, session: Session, text: Any, client_id: Any = None) -> Accepted:
+        """Store the customer's message and queue it for an answer; refuse only what was never stored.
+
+        A new conversation is refused while more conversations wait than the configured
+        bound; one already going on is always accepted, however long the wait.
+        """
         text = self.validate(text)
+        if client_id is not None and (not isinstance(client_id, str) or not _CLIENT_ID.match(client_id)):
+            raise MessageError("bad_client_id", "A client message id is 1 to 64 letters, digits or _.:-")
+        if session.conversation is None and self.workers.backlog >= self.settings.max_waiting:
+            raise MessageError("busy", "Very many customers are writing right now. Please try again in a few minutes.")
         previous = session.conversation.language if session.conversation else None
         language = detect_language(text, previous or session.language_hint) or "en"
         if session.conversation is None:
-            session.conversation = await asyncio.to_thread(self.store.find_or_create, session.token, language)
+            session.conversation = await asyncio.to_thread(
+                self.store.find_or_create, session.token, language, START_COMMANDS
+            )
         conversation = session.conversation
-        customer = await asyncio.to_thread(self.store.add_message, conversation.id, "customer", text, None, language)
-        metrics = self.helpdesk.metrics.messages
-        metrics.labels("customer").inc()
-        conversation = session.conversation = replace(conversation, language=language)
+        message, new = await asyncio.to_thread(self.store.accept, conversation.id, text, language, client_id)
+        session.conversation = replace(conversation, language=language)
+        if not new:
+            return Accepted(message, False)
+        self.helpdesk.metrics.messages.labels("customer").inc()
+        return Accepted(message, True, self.workers.submit(conversation.id))
+
+    async def answer_next(self, conversation_id: int) -> bool:
+        """Answer the oldest open turn of a conversation; False when there is none.
+
+        The bot's replies are stored in the transaction that closes the turn, then pushed;
+        while people hold the chat, the agent's screen gets the message instead.
+        """
+        found = await asyncio.to_thread(self.store.next_turn, conversation_id)
+        if found is None:
+            return False
+        customer, language = found
+        conversation = await asyncio.to_thread(self.store.get, conversation_id)
+        if conversation is None:  # erased meanwhile
+            return False
+        language = language or conversation.language or "en"
+        conversation = replace(conversation, language=language)
         if await self.helpdesk.queue.holder(conversation) != "bot":  # people have it: the bot stays silent
             if not await self.helpdesk.desk.customer_wrote(conversation, customer):
                 await self.helpdesk.queue.broadcast()  # a waiting item's preview changed
-            return customer, []
-        replies, told = await self._ask_bot(conversation, text, language)
+            await asyncio.to_thread(self.store.mark_handled, customer.id)
+            await self._handled(conversation, customer)
+            return True
+        replies, told = await self._ask_bot(conversation, customer.text, language)
         escalation = told.get(markers.HANDOFF)
         if not replies and escalation is None:  # a crashed action leaves Rasa silent; nobody must wait forever
             replies = [BotReply(text=FAILURE_REPLY[language])]
@@ -94,18 +174,30 @@ class ConversationService:
         vote = (customer.id, told[markers.VOTE]) if markers.VOTE in told else None
         stored = await asyncio.to_thread(
             self.store.add_bot_messages, conversation.id, [_stored_form(r) for r in replies], offered,
-            told.get(markers.ANSWER), vote,
+            told.get(markers.ANSWER), vote, customer.id,
         )
-        metrics.labels("bot").inc(len(stored))
-        session.conversation = replace(conversation, offered_commands=frozenset(offered))
+        if stored is None:  # another worker closed this turn first: its answer stands
+            return True
+        self.helpdesk.metrics.messages.labels("bot").inc(len(stored))
+        conversation = replace(conversation, offered_commands=frozenset(offered))
         if escalation is not None:
             try:
-                stored += await self.helpdesk.queue.escalate(session.conversation, str(escalation.get("reason", "request")))
+                stored += await self.helpdesk.queue.escalate(conversation, str(escalation.get("reason", "request")))
             except Exception:
-                # The helpdesk owns who holds the chat, and it still says the bot: Rasa's pause follows it.
+                # The helpdesk owns who holds the chat, and it still says the bot: Rasa's pause follows it,
+                # and the customer is told instead of waiting for a queue they are not in.
+                logger.exception("conversation %s could not be handed to people", conversation.public_id)
                 await self.brain.resume(conversation.public_id)
-                raise
-        return customer, stored
+                stored.append(await self.helpdesk.notifications.store(conversation.id, "system",
+                                                                       HANDOFF_FAILED[language], {}))
+        for message in stored:
+            await self.helpdesk.notifications.customer(conversation, "bot_uttered", bot_uttered_payload(message))
+        await self._handled(conversation, customer)
+        return True
+
+    async def _handled(self, conversation: Conversation, customer: StoredMessage) -> None:
+        # The turn is over: a widget can stop its typing dots, and a client need not wait for silence.
+        await self.helpdesk.notifications.customer(conversation, "message_handled", {"id": customer.id})
 
     async def _ask_bot(self, conversation: Conversation, text: str,
                        language: str) -> tuple[list[BotReply], dict[str, dict[str, Any]]]:
@@ -117,9 +209,13 @@ class ConversationService:
         """
         for attempt in (1, 2):
             try:
-                replies = await self.brain.respond(
+                replies = await asyncio.wait_for(self.brain.respond(
                     conversation.public_id, text, {"language": language}, conversation.offered_commands
-                )
+                ), self.settings.turn_seconds)
+            except asyncio.TimeoutError:
+                logger.error("the bot took longer than %.0f s on a message of conversation %s",
+                             self.settings.turn_seconds, conversation.public_id)
+                replies = []
             except Exception:
                 logger.exception("the bot failed on a message of conversation %s", conversation.public_id)
                 replies = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
@@ -76,7 +77,11 @@ class Encoder:
     """Unit-length float32 vectors for texts, from one configured model.
 
     Thread-safe: the server encodes in worker threads while a rebuild may run in another.
+    A customer's message is encoded by the bot's NLU and then again by the knowledge
+    search; the vectors of the last few single texts are kept, so it is encoded once.
     """
+
+    RECENT = 256
 
     def __init__(self, name: str, model: SentenceTransformer) -> None:
         self.name = name
@@ -84,10 +89,29 @@ class Encoder:
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self.dimension = int(dimension())
         self._lock = threading.Lock()
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) == 1:
+            return self._encode_one(texts[0])
+        return self._encode(texts, batch_size)
+
+    def _encode_one(self, text: str) -> np.ndarray:
+        with self._lock:
+            vector = self._recent.get(text)
+            if vector is not None:
+                self._recent.move_to_end(text)
+                return vector.copy()
+        vector = self._encode([text], 1)
+        with self._lock:
+            self._recent[text] = vector.copy()
+            if len(self._recent) > self.RECENT:
+                self._recent.popitem(last=False)
+        return vector
+
+    def _encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         with self._lock:
             vectors = self.model.encode(
                 list(texts),

@@ -38,7 +38,7 @@ from helpdesk.handoff_store import HandoffStore
 from helpdesk.notifier import SocketNotifier
 from helpdesk.office_hours import OfficeHours
 from helpdesk.queue import HandoffSettings
-from helpdesk.service import ConversationService
+from helpdesk.service import ConversationService, ServiceSettings
 from helpdesk.web import widget_routes
 from knowledge.base import KnowledgeBase
 from knowledge.web import KnowledgeSite
@@ -96,7 +96,8 @@ async def build_parts(settings: Settings) -> Parts:
         Brain.load,
         resolve_model(settings),
         settings.action_endpoint,
-        sql_tracker_store(settings.database_url, settings.data_dir),
+        sql_tracker_store(settings.database_url, settings.data_dir, settings.tracker_cache),
+        settings.action_seconds,
     )
     sio = create_socket_server()
     helpdesk = Helpdesk.build(
@@ -108,7 +109,10 @@ async def build_parts(settings: Settings) -> Parts:
         SocketNotifier(sio),
         brain.resume,
     )
-    service = ConversationService(conversations, brain, helpdesk, settings.max_message_chars, settings.session_days)
+    service = ConversationService(conversations, brain, helpdesk, ServiceSettings(
+        settings.max_message_chars, settings.session_days, settings.turn_workers, settings.max_waiting_conversations,
+        settings.turn_seconds,
+    ))
     templates = environment()
     auth = StaffAuth(
         staff,
@@ -147,12 +151,23 @@ def create_app(parts: Parts) -> web.Application:
         app.cleanup_ctx.append(_bridge_schedule(parts.bridge_runs, settings.bridge_interval_minutes * 60))
     app.add_routes([web.get("/healthz", health)])
 
-    async def recover_handoffs(_app: web.Application) -> None:
+    app.cleanup_ctx.append(_conversations(parts))
+    return app
+
+
+def _conversations(parts: Parts):
+    """Handoffs and Rasa's pauses made consistent, then the workers that answer customers
+    started with every message a previous process left unanswered; stopped at shutdown."""
+
+    async def run(_app: web.Application):
         await parts.helpdesk.queue.recover()
         await parts.helpdesk.queue.repair_bot_pauses(await asyncio.to_thread(parts.brain.paused_senders))
+        await parts.service.start()
+        yield
+        await parts.service.stop()
+        parts.brain.close()
 
-    app.on_startup.append(recover_handoffs)
-    return app
+    return run
 
 
 def _bridge_schedule(runs: BridgeRuns, interval_seconds: float):

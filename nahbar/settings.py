@@ -61,6 +61,11 @@ class Settings:
     bridge_sensitive_threshold: float = 0.5  # probability of a sensitive matter that holds a chat back
     bridge_interval_minutes: float = 60.0
     private_topics: Optional[Path] = None
+    turn_workers: int = 4  # conversations the bot answers side by side
+    max_waiting_conversations: int = 500  # past this many waiting, new conversations are turned away
+    turn_seconds: float = 30.0  # the longest the bot may take for one message
+    action_seconds: float = 10.0  # the longest one custom action may take
+    tracker_cache: int = 2000  # Rasa trackers kept in memory
 
     @property
     def index_path(self) -> Path:
@@ -183,6 +188,12 @@ class Settings:
                                               0.05, 0.95),
             bridge_interval_minutes=number("NAHBAR_BRIDGE_INTERVAL_MINUTES", cls.bridge_interval_minutes, float, 0.0, 10080.0),
             private_topics=topics_path,
+            turn_workers=int(number("NAHBAR_TURN_WORKERS", cls.turn_workers, int, 1, 64)),
+            max_waiting_conversations=int(number("NAHBAR_MAX_WAITING_CONVERSATIONS", cls.max_waiting_conversations,
+                                                 int, 1, 1_000_000)),
+            turn_seconds=number("NAHBAR_TURN_SECONDS", cls.turn_seconds, float, 1.0, 600.0),
+            action_seconds=number("NAHBAR_ACTION_SECONDS", cls.action_seconds, float, 0.5, 600.0),
+            tracker_cache=int(number("NAHBAR_TRACKER_CACHE", cls.tracker_cache, int, 0, 1_000_000)),
         )
         if settings.rasa_model is not None and not settings.rasa_model.is_file():
             problems.append(f"NAHBAR_RASA_MODEL={str(settings.rasa_model)!r} is not a file (train one with `nahbar train`)")

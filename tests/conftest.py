@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 from dataclasses import replace
 from pathlib import Path
@@ -179,3 +180,24 @@ async def agent(server, make_staff):
     client.user = user
     yield client
     await client.close()
+
+
+def chromium_path() -> str:
+    for candidate in (os.environ.get("NAHBAR_CHROMIUM"), "/usr/lib/chromium/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    raise RuntimeError("no chromium found: run scripts/install-browser.sh or set NAHBAR_CHROMIUM")
+
+
+@pytest.fixture
+async def browser():
+    """Debian's chromium driven by Playwright (scripts/install-browser.sh installs it)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=chromium_path(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+        )
+        yield launched
+        await launched.close()

@@ -6,37 +6,16 @@ context (no shared cookies), exactly as two people on two machines would.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 pytestmark = pytest.mark.slow
 
 # Each step crosses two browsers and the server; on a busy two-core CI machine that can take
 # longer than Playwright's default of 5 s.
 expect.set_options(timeout=20_000)
-
-
-def chromium_path() -> str:
-    for candidate in (os.environ.get("NAHBAR_CHROMIUM"), "/usr/lib/chromium/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    raise RuntimeError("no chromium found: run scripts/install-browser.sh or set NAHBAR_CHROMIUM")
-
-
-@pytest.fixture
-async def browser():
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=chromium_path(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
-        )
-        yield launched
-        await launched.close()
 
 
 async def test_a_customer_is_handed_to_an_agent_who_chats_and_resolves(server, make_staff, browser):

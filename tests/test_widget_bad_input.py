@@ -81,7 +81,7 @@ async def test_an_oversized_event_drops_only_that_connection(server, widget):
 def user_events(server, token):
     public_id = server.parts.service.store.find(token, timedelta(days=1)).public_id
     tracker = asyncio.run_coroutine_threadsafe(
-        server.parts.brain.agent.tracker_store.retrieve(public_id), server.loop
+        server.parts.brain.agent.tracker_store.retrieve(public_id), server.parts.brain.rasa.loop
     ).result(10)
     return tracker
 

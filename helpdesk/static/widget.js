@@ -15,13 +15,19 @@
           error: "Could not send: ", agent: "Support", waiting: "Waiting for our team", position: "you're number {n} in the queue",
           wait: "about {m} min", withAgent: "You're chatting with {name}", typing: "{name} is typing…",
           offline: "Leave us a message", email: "Your e-mail address", message: "Your message", leave: "Send message",
-          left: "Your message is with our team; we'll answer by e-mail." },
+          left: "Your message is with our team; we'll answer by e-mail.", sending: "sending…", retrying: "not sent yet, trying again…",
+          reconnecting: "Connection lost — reconnecting…",
+          busy: "Many customers are writing right now — {n} ahead of you. You'll get your answer here.",
+          next: "Many customers are writing right now — you're next.", thinking: "…" },
     de: { title: "Schreib uns", placeholder: "Deine Frage…", send: "Senden", open: "Chat",
           privacy: "Deine Nachrichten werden auf unserem Server gespeichert, um dir zu antworten. Sobald du schreibst, merkt sich dieser Browser " + days + " Tage lang eine Chat-ID, damit du später weiterschreiben kannst.",
           error: "Nicht gesendet: ", agent: "Support", waiting: "Warten auf unser Team", position: "du bist Nummer {n} in der Warteschlange",
           wait: "etwa {m} Min.", withAgent: "Du schreibst mit {name}", typing: "{name} schreibt…",
           offline: "Hinterlass uns eine Nachricht", email: "Deine E-Mail-Adresse", message: "Deine Nachricht", leave: "Nachricht senden",
-          left: "Deine Nachricht ist bei unserem Team; wir antworten per E-Mail." }
+          left: "Deine Nachricht ist bei unserem Team; wir antworten per E-Mail.", sending: "wird gesendet…", retrying: "noch nicht gesendet, neuer Versuch…",
+          reconnecting: "Verbindung unterbrochen — verbinde neu…",
+          busy: "Gerade schreiben sehr viele Kunden — {n} vor dir. Deine Antwort kommt hier.",
+          next: "Gerade schreiben sehr viele Kunden — du bist als Nächstes dran.", thinking: "…" }
   }[lang];
 
   function stored() {
@@ -96,10 +102,16 @@
   var token = null;
   var hasWritten = !!stored();
   var seen = {};            // message ids already shown: a message arrives once, live or in the history
+  var lastId = null;        // the newest message id from the server: after a reconnect, only what came later is sent
+  var pending = [];         // messages the server has not acknowledged yet: resent after a reconnect
   var handoffState = "bot";
 
   function bubble(sender, message) {
-    if (message.id !== undefined) { if (seen[message.id]) return; seen[message.id] = true; }
+    if (message.id !== undefined) {
+      if (lastId === null || message.id > lastId) lastId = message.id;
+      if (seen[message.id]) return null;
+      seen[message.id] = true;
+    }
     var item = el("div", "nahbar-msg nahbar-" + sender);
     if (sender === "agent") item.appendChild(el("span", "nahbar-who", message.agent_name || T.agent));
     if (message.text) linkify(item, message.text);
@@ -116,23 +128,80 @@
     }
     log.appendChild(item);
     log.scrollTop = log.scrollHeight;
+    return item;
+  }
+
+  // A Rasa `bot_uttered` frame, with what Nahbar adds in its metadata.
+  function fromServer(frame) {
+    var meta = frame.metadata || {};
+    var message = {};
+    for (var key in frame) { if (key !== "metadata") message[key] = frame[key]; }
+    message.id = meta.id; message.sender = meta.sender; message.agent_name = meta.agent_name;
+    return message;
+  }
+
+  function newClientId() {
+    var bytes = new Uint8Array(12);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  // Sent with an acknowledgement; until it comes the bubble says "sending…". A resend after a
+  // reconnect carries the same client id, so the server stores the message once.
+  function transmit(item) {
+    if (!socket || !socket.connected || !token) return;
+    socket.emit("user_uttered", { message: item.text, session_id: token, client_id: item.clientId,
+                                  customData: { language: lang } }, function (ack) {
+      var index = pending.indexOf(item);
+      if (index < 0) return;
+      if (ack && ack.error === "unavailable") {  // not stored: the server lost its database for a moment
+        if (item.label) item.label.textContent = T.retrying;
+        setTimeout(function () { if (pending.indexOf(item) >= 0) transmit(item); }, 3000);
+        return;
+      }
+      pending.splice(index, 1);
+      if (item.label && item.label.parentNode) item.label.parentNode.removeChild(item.label);
+      if (ack && ack.error) { if (item.node) item.node.className += " nahbar-failed"; return; }
+      if (ack && ack.id !== undefined) { seen[ack.id] = true; if (lastId === null || ack.id > lastId) lastId = ack.id; }
+      if (!ack || !ack.duplicate) { typingLine.textContent = T.thinking; typingLine.hidden = handoffState === "agent"; }
+    });
   }
 
   function connect() {
     if (socket) return;
     socket = window.io(server, { path: "/socket.io", transports: ["websocket", "polling"] });
+    socket.on("disconnect", function () {
+      status.textContent = T.reconnecting; status.hidden = false; status.setAttribute("data-reconnecting", "1");
+    });
     socket.on("connect", function () {
-      socket.emit("session_request", { session_id: stored(), customData: { language: lang } });
+      if (status.getAttribute("data-reconnecting")) { status.removeAttribute("data-reconnecting"); status.hidden = true; }
+      var request = { session_id: token || stored(), customData: { language: lang } };
+      if (lastId !== null) request.last_id = lastId;
+      socket.emit("session_request", request);
     });
     socket.on("session_confirm", function (data) {
-      token = (data && data.session_id) || data;
+      var confirmed = (data && data.session_id) || data;
+      if (token && confirmed !== token) { pending = []; lastId = null; }  // the old chat expired: a new one starts
+      token = confirmed;
       if (hasWritten) remember(token);
+      pending.slice().forEach(transmit);
     });
     socket.on("history", function (data) {
-      log.textContent = ""; seen = {};
+      if (data.after === undefined) { log.textContent = ""; seen = {}; }
       (data.messages || []).forEach(function (m) { bubble(kind(m.sender), m); });
     });
-    socket.on("bot_uttered", function (message) { typingLine.hidden = true; bubble(kind(message.sender), message); });
+    socket.on("bot_uttered", function (frame) {
+      var message = fromServer(frame);
+      if (message.sender !== "agent") typingLine.hidden = true;
+      bubble(kind(message.sender), message);
+    });
+    socket.on("queued", function (data) {
+      status.textContent = data.ahead > 0 ? T.busy.replace("{n}", data.ahead) : T.next;
+      status.hidden = false;
+    });
+    socket.on("message_handled", function () {
+      if (handoffState === "bot") { status.hidden = true; typingLine.hidden = true; }
+    });
     socket.on("message_error", function (error) { bubble("error", { text: T.error + error.message }); });
     socket.on("handoff", showHandoff);
     socket.on("agent_typing", function (data) {
@@ -171,8 +240,12 @@
     text = String(text || "").trim();
     if (!text || !socket || !token) return;
     if (!hasWritten) { hasWritten = true; remember(token); }
-    bubble("customer", { text: shown || text });
-    socket.emit("user_uttered", { message: text, session_id: token, customData: { language: lang } });
+    var item = { text: text, clientId: newClientId() };
+    item.node = bubble("customer", { text: shown || text });
+    item.label = el("span", "nahbar-sending", T.sending);
+    if (item.node) item.node.appendChild(item.label);
+    pending.push(item);
+    transmit(item);
   }
 
   toggle.addEventListener("click", function () {

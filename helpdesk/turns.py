@@ -1,0 +1,94 @@
+"""Answering accepted customer messages off the socket handlers, one conversation at a time.
+
+A socket handler only stores the message and acknowledges it; the work of answering it
+(Rasa, the knowledge search, the agent's screen) is done here by a fixed number of workers.
+The database holds the work itself (helpdesk.schema.turns): this queue holds only which
+conversations have some, so a restart rebuilds it from the table (`recover`) and loses
+nothing. A conversation is worked on by one worker at a time, its messages in the order
+they were accepted; different conversations go on side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Awaitable, Callable, Optional
+
+logger = logging.getLogger(__name__)
+
+# Answers the oldest open turn of a conversation; False when it has none left.
+AnswerNext = Callable[[int], Awaitable[bool]]
+
+RETRY_MAX_SECONDS = 30.0
+
+
+class TurnWorkers:
+    def __init__(self, answer_next: AnswerNext, workers: int) -> None:
+        self._answer_next = answer_next
+        self._workers = workers
+        self._waiting: asyncio.Queue[int] = asyncio.Queue()
+        self._active: set[int] = set()  # queued or being worked on
+        self._again: set[int] = set()  # new work arrived while a worker had the conversation
+        self._busy = 0  # workers answering a conversation now
+        self._tasks: list[asyncio.Task[None]] = []
+        self._retries: dict[int, float] = {}  # conversation -> seconds to wait before the next try
+
+    def start(self) -> None:
+        if not self._tasks:
+            self._tasks = [asyncio.create_task(self._work(), name=f"turns-{n}") for n in range(self._workers)]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    def submit(self, conversation_id: int) -> Optional[int]:
+        """Note that a conversation has work.
+
+        Returns None when a worker takes it at once, else how many waiting conversations
+        are ahead of it (0: it is next), so the customer can be told honestly.
+        """
+        if conversation_id in self._active:
+            self._again.add(conversation_id)
+            return None
+        self._active.add(conversation_id)
+        queued_before = self._waiting.qsize()
+        idle = self._workers - self._busy
+        self._waiting.put_nowait(conversation_id)
+        return None if queued_before < idle else queued_before - idle
+
+    @property
+    def backlog(self) -> int:
+        """Conversations with work that no worker has started yet."""
+        return self._waiting.qsize()
+
+    async def _work(self) -> None:
+        while True:
+            conversation_id = await self._waiting.get()
+            self._busy += 1
+            failed = False
+            try:
+                await self._drain(conversation_id)
+                self._retries.pop(conversation_id, None)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database gone, say: the turn stays open there and is tried again
+                failed = True
+                logger.exception("answering conversation %s failed; trying again", conversation_id)
+            finally:
+                self._busy -= 1
+                self._active.discard(conversation_id)
+                self._again.discard(conversation_id)
+            if failed:
+                delay = self._retries[conversation_id] = min(RETRY_MAX_SECONDS, 2 * self._retries.get(conversation_id, 0.25))
+                asyncio.get_running_loop().call_later(delay, self.submit, conversation_id)
+
+    async def _drain(self, conversation_id: int) -> None:
+        while True:
+            if await self._answer_next(conversation_id):
+                continue
+            if conversation_id in self._again:  # submitted while we looked: look once more
+                self._again.discard(conversation_id)
+                continue
+            return
