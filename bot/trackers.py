@@ -14,17 +14,19 @@ which is what makes handing out the cached object itself safe.
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Optional, Text
+from typing import Any, Callable, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.engine import make_url
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.engine import Engine, make_url
 
 
 @dataclass
@@ -35,45 +37,64 @@ class _Cached:
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, *args: Any, capacity: int = 2000, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, capacity: int = 2000,
+                 engine_factory: Optional[Callable[[str], Engine]] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if engine_factory is not None:
+            # Rasa's own SQLite engine opens a new connection (file open, no WAL) for every
+            # session: three of them per message. The caller's engine pools them.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = engine_factory(url.render_as_string(hide_password=False))
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.capacity = capacity
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
         self._cache_lock = threading.Lock()
-        self._stored_before: dict[str, int] = {}
-        self.hits = 0
-        self.misses = 0
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         with self._cache_lock:
             cached = self._cache.pop(sender_id, None)
         if cached is not None and len(cached.tracker.events) == cached.events and \
                 self._newest_id(sender_id) == cached.newest_id:
-            self.hits += 1
             self._remember(sender_id, cached)
             return cached.tracker
-        self.misses += 1
         tracker = await super().retrieve(sender_id)
         if tracker is not None:
             self._remember(sender_id, _Cached(tracker, len(tracker.events), self._newest_id(sender_id)))
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's `SQLTrackerStore.save`, without counting the stored events again when the
+        tracker came from here, and noting the newest event id it wrote."""
+        await self.stream_events(tracker)
         sender_id = tracker.sender_id
         with self._cache_lock:
-            self._cache.pop(sender_id, None)  # whatever happens below, an old entry is stale now
-        await super().save(tracker)
-        before = self._stored_before.pop(sender_id, None)
-        new = list(itertools.islice(tracker.events, before or 0, None)) if before is not None else []
-        # A new session among the new events makes the stored session shorter than the tracker:
-        # read it back next time, as Rasa would.
-        if before is not None and not any(isinstance(event, SessionStarted) for event in new):
-            self._remember(sender_id, _Cached(tracker, len(tracker.events), self._newest_id(sender_id)))
+            cached = self._cache.pop(sender_id, None)
+        stored = cached.events if cached is not None and cached.tracker is tracker else None
+        with self.session_scope() as session:
+            if stored is None:
+                stored = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
+            new = list(itertools.islice(tracker.events, stored, None))
+            rows = [self._row(sender_id, event) for event in new]
+            session.add_all(rows)
+            session.flush()
+            newest = rows[-1].id if rows else (cached.newest_id if cached is not None else None)
+            session.commit()
+        # A new session among the new events makes the stored session shorter than the
+        # tracker: read it back next time, as Rasa would.
+        if (rows or cached is not None) and not any(isinstance(event, SessionStarted) for event in new):
+            self._remember(sender_id, _Cached(tracker, len(tracker.events), newest))
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
-        stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
-        self._stored_before[tracker.sender_id] = stored
-        return itertools.islice(tracker.events, stored, len(tracker.events))
+    def _row(self, sender_id: str, event: Any) -> Any:
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
 
     def forget(self, sender_id: str) -> None:
         with self._cache_lock:
@@ -91,12 +112,15 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             return conn.execute(sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sender_id)).scalar()
 
 
-def sql_tracker_store(database_url: str, data_dir: Path, capacity: int = 2000) -> CachedSQLTrackerStore:
+def sql_tracker_store(database_url: str, data_dir: Path, capacity: int = 2000,
+                      engine_factory: Optional[Callable[[str], Engine]] = None) -> CachedSQLTrackerStore:
     """Rasa's SQL tracker store on our database (on SQLite: a file of its own beside ours,
-    so Rasa's writes and ours never wait on one file lock), with recent trackers cached."""
+    so Rasa's writes and ours never wait on one file lock), with recent trackers cached.
+    `engine_factory` makes the engine (the server's: pooled, WAL on SQLite, pre-ping)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        return CachedSQLTrackerStore(dialect="sqlite", db=str(data_dir / "rasa-tracker.db"), capacity=capacity)
+        return CachedSQLTrackerStore(dialect="sqlite", db=str(data_dir / "rasa-tracker.db"), capacity=capacity,
+                                     engine_factory=engine_factory)
     return CachedSQLTrackerStore(
         dialect=url.drivername,
         host=url.host,
@@ -106,4 +130,5 @@ def sql_tracker_store(database_url: str, data_dir: Path, capacity: int = 2000) -
         password=url.password,
         query=dict(url.query),
         capacity=capacity,
+        engine_factory=engine_factory,
     )

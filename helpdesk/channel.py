@@ -29,7 +29,7 @@ from bot.text import MessageError
 from helpdesk.conversations import hash_token
 from helpdesk.notifier import customer_room, maybe_await
 from helpdesk.protocol import bot_uttered_payload, history_entry
-from helpdesk.service import ConversationService, Session
+from helpdesk.service import ConversationService, Session, last_seen_id
 
 logger = logging.getLogger(__name__)
 
@@ -64,14 +64,15 @@ class WidgetChannel:
     async def on_session_request(self, sid: str, data: Any = None, *_extra: Any) -> None:
         data = data if isinstance(data, dict) else {}
         custom = data.get("customData") if isinstance(data.get("customData"), dict) else {}
-        after = data.get("last_id")
+        after = last_seen_id(data.get("last_id"))
         session, history = await self.service.open(data.get("session_id"), custom.get("language"), after)
         await self._bind(sid, session)
         await self.sio.emit("session_confirm", {"session_id": session.token}, room=sid)
-        if history or (after is not None and session.conversation is not None):
+        resumed_after = after if session.conversation is not None else None
+        if history or resumed_after is not None:
             replay: dict[str, Any] = {"messages": [history_entry(m) for m in history]}
-            if after is not None and session.conversation is not None:
-                replay["after"] = after
+            if resumed_after is not None:
+                replay["after"] = resumed_after  # only what came later: the client keeps what it shows
             await self.sio.emit("history", replay, room=sid)
         if session.conversation is not None:
             status = await self.queue.status(session.conversation.id)

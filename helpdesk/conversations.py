@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Optional, Sequence
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +20,16 @@ from helpdesk.schema import conversations, events, messages, metadata, turns
 from knowledge.store import as_utc, utcnow
 
 TOKEN_BYTES = 32
+
+# Built once: SQLAlchemy then computes its cache key once, not for every message.
+_NEXT_TURN = (
+    select(messages, turns.c.language.label("turn_language"), *[c.label(f"c_{c.name}") for c in conversations.c])
+    .join(turns, turns.c.message_id == messages.c.id)
+    .join(conversations, conversations.c.id == turns.c.conversation_id)
+    .where(turns.c.conversation_id == bindparam("conversation_id"), turns.c.handled_at.is_(None))
+    .order_by(messages.c.id)
+    .limit(1)
+)
 
 
 def new_token() -> str:
@@ -54,6 +64,15 @@ class StoredMessage:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "sender": self.sender, "text": self.text, **self.data, "time": self.created_at.isoformat()}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A customer message waiting for its answer, the language it was written in, and its conversation."""
+
+    message: StoredMessage
+    language: str
+    conversation: Conversation
 
 
 class ConversationStore:
@@ -174,18 +193,18 @@ class ConversationStore:
             row = conn.execute(query).first()
         return _message(row) if row else None
 
-    def next_turn(self, conversation_id: int) -> Optional[tuple[StoredMessage, Optional[str]]]:
-        """The oldest customer message of this conversation not handled yet, and its language."""
-        query = (
-            select(messages, turns.c.language)
-            .join(turns, turns.c.message_id == messages.c.id)
-            .where(turns.c.conversation_id == conversation_id, turns.c.handled_at.is_(None))
-            .order_by(messages.c.id)
-            .limit(1)
-        )
+    def next_turn(self, conversation_id: int) -> Optional["Turn"]:
+        """The oldest customer message of this conversation not handled yet, with its
+        conversation as it is now (one query: it runs for every message)."""
         with self.engine.connect() as conn:
-            row = conn.execute(query).first()
-        return (_message(row), row.language) if row else None
+            row = conn.execute(_NEXT_TURN, {"conversation_id": conversation_id}).first()
+        if row is None:
+            return None
+        conversation = Conversation(
+            id=row.c_id, public_id=row.c_public_id, token_hash=row.c_token_hash, language=row.c_language,
+            offered_commands=frozenset(row.c_offered_commands or ()), last_activity_at=as_utc(row.c_last_activity_at),
+        )
+        return Turn(_message(row), row.turn_language or conversation.language or "en", conversation)
 
     def with_open_turns(self) -> list[int]:
         """Conversations with accepted messages nobody handled (a process stopped midway)."""
@@ -226,6 +245,8 @@ class ConversationStore:
             if answering is not None and not _close_turn(conn, answering, now):
                 return None  # nothing was written in this transaction
             for text, data in replies:
+                if answering is not None:
+                    data = {**data, "reply_to": answering}  # which message this answers, for audits
                 message_id = conn.execute(
                     insert(messages).values(
                         conversation_id=conversation_id, sender="bot", text=text, data=data, created_at=now

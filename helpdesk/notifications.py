@@ -67,14 +67,6 @@ class Notifier(Protocol):
     async def agent(self, agent_id: int, event: str, payload: dict[str, Any]) -> None: ...
 
 
-class Notifier(Protocol):
-    """Pushes events to connected clients; storing has happened before any call."""
-
-    async def customer(self, conversation: Conversation, event: str, payload: dict[str, Any]) -> None: ...
-
-    async def agent(self, agent_id: int, event: str, payload: dict[str, Any]) -> None: ...
-
-
 class Notifications:
     def __init__(self, conversations: ConversationStore, notifier: Notifier, metrics: HelpdeskMetrics) -> None:
         self.conversations = conversations

@@ -109,7 +109,7 @@ class ConversationService:
         it gets a new token, so a guessed or forged id starts an empty conversation.
         """
         hint = language_hint if language_hint in SUPPORTED else None
-        since = after if isinstance(after, int) and not isinstance(after, bool) and after >= 0 else None
+        since = last_seen_id(after)
         if isinstance(token, str) and _TOKEN.match(token):
             conversation = await asyncio.to_thread(self.store.find, token, self.max_age)
             if conversation is not None:
@@ -151,15 +151,11 @@ class ConversationService:
         The bot's replies are stored in the transaction that closes the turn, then pushed;
         while people hold the chat, the agent's screen gets the message instead.
         """
-        found = await asyncio.to_thread(self.store.next_turn, conversation_id)
-        if found is None:
+        turn = await asyncio.to_thread(self.store.next_turn, conversation_id)
+        if turn is None:
             return False
-        customer, language = found
-        conversation = await asyncio.to_thread(self.store.get, conversation_id)
-        if conversation is None:  # erased meanwhile
-            return False
-        language = language or conversation.language or "en"
-        conversation = replace(conversation, language=language)
+        customer, language = turn.message, turn.language
+        conversation = replace(turn.conversation, language=language)
         if await self.helpdesk.queue.holder(conversation) != "bot":  # people have it: the bot stays silent
             if not await self.helpdesk.desk.customer_wrote(conversation, customer):
                 await self.helpdesk.queue.broadcast()  # a waiting item's preview changed
@@ -233,6 +229,11 @@ class ConversationService:
             logger.warning("conversation %s: Rasa's tracker was paused while the helpdesk gave the chat to the bot; "
                            "resumed", conversation.public_id)
         return [], {}
+
+
+def last_seen_id(value: Any) -> Optional[int]:
+    """The message id a reconnecting client says it has, if it is one."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _stored_form(reply: BotReply) -> tuple[str, dict[str, Any]]:

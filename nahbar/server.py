@@ -12,6 +12,7 @@ import asyncio
 import logging
 import threading
 from dataclasses import dataclass
+from functools import partial
 from datetime import timedelta
 from pathlib import Path
 from typing import Optional
@@ -43,6 +44,7 @@ from helpdesk.web import widget_routes
 from knowledge.base import KnowledgeBase
 from knowledge.web import KnowledgeSite
 from nahbar.bad_input import bad_input
+from nahbar.database import make_engine
 from nahbar.services import action_context, connect, open_bridge, open_bridge_runs, open_knowledge
 from nahbar.settings import Settings, SettingsError
 from nahbar.templates import environment
@@ -96,7 +98,8 @@ async def build_parts(settings: Settings) -> Parts:
         Brain.load,
         resolve_model(settings),
         settings.action_endpoint,
-        sql_tracker_store(settings.database_url, settings.data_dir, settings.tracker_cache),
+        sql_tracker_store(settings.database_url, settings.data_dir, settings.tracker_cache,
+                          partial(make_engine, future=False)),
         settings.action_seconds,
     )
     sio = create_socket_server()

@@ -48,7 +48,8 @@ class WidgetClient:
 
     async def open(self, session_id: Optional[str] = None, language: Optional[str] = None,
                    last_id: Optional[int] = None) -> "WidgetClient":
-        await self.sio.connect(self.url, transports=["websocket"], wait_timeout=10)
+        # python-socketio's client waits without a limit for the server's first packet.
+        await asyncio.wait_for(self.sio.connect(self.url, transports=["websocket"], wait_timeout=10), 30)
         request: dict[str, Any] = {"session_id": session_id, "customData": {"language": language}}
         if last_id is not None:
             request["last_id"] = last_id

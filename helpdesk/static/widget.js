@@ -181,7 +181,7 @@
     });
     socket.on("session_confirm", function (data) {
       var confirmed = (data && data.session_id) || data;
-      if (token && confirmed !== token) { pending = []; lastId = null; }  // the old chat expired: a new one starts
+      if (token && confirmed !== token) lastId = null;  // the old chat expired: unsent messages go to the new one
       token = confirmed;
       if (hasWritten) remember(token);
       pending.slice().forEach(transmit);

@@ -1,0 +1,174 @@
+"""Faults with the real thing: a server process killed with SIGKILL, a PostgreSQL restarted
+under traffic. Customers behave like Nahbar's widget (tests/resending_client.py); the
+database is the oracle afterwards. Each test starts its own server process (and its own
+PostgreSQL) on 127.0.0.1 and stops only what it started, by PID.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from benchmarks.server_process import ServerProcess, free_port
+from helpdesk.conversations import hash_token
+from helpdesk.schema import conversations, messages, turns
+from nahbar.settings import PROJECT_ROOT
+from tests.resending_client import ResendingCustomer
+
+pytestmark = pytest.mark.slow
+
+QUESTIONS = ["Hello", "How long does delivery take?", "Can I pay with PayPal?", "Do you ship to Austria?",
+             "Do you sell gift cards?", "Which frame size do I need?"]
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await asyncio.to_thread(condition):
+        if loop.time() > deadline:
+            raise AssertionError(f"waited {timeout:.0f} s for {what}")
+        await asyncio.sleep(0.3)
+
+
+def open_turns(engine: sa.engine.Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(turns).where(turns.c.handled_at.is_(None))).scalar()
+
+
+def assert_nothing_lost(engine: sa.engine.Engine, customers: list[ResendingCustomer]) -> None:
+    """Every acknowledged message stored once, in order, answered; every answer delivered once."""
+    with engine.connect() as conn:
+        for customer in customers:
+            conversation = conn.execute(sa.select(conversations.c.id)
+                                        .where(conversations.c.token_hash == hash_token(customer.token))).scalar_one()
+            rows = list(conn.execute(sa.select(messages).where(messages.c.conversation_id == conversation)
+                                     .order_by(messages.c.id)))
+            assert [r.text for r in rows if r.sender == "customer"] == customer.sent, customer.name
+            for row in rows:
+                if row.sender == "customer":  # answered by one batch of replies, stored together
+                    answers = {r.created_at for r in rows if (r.data or {}).get("reply_to") == row.id}
+                    assert len(answers) == 1, f"{customer.name}: {row.text!r} answered {len(answers)} times"
+            pushed = {r.id for r in rows if r.sender != "customer"}
+            assert pushed <= set(customer.received), f"{customer.name}: stored but never delivered"
+            assert len(customer.received) == len(set(customer.received)), f"{customer.name}: delivered twice"
+
+
+async def converse(customers: list[ResendingCustomer], pause: float = 0.2) -> None:
+    async def talk(customer: ResendingCustomer) -> None:
+        await customer.connect()
+        for question in QUESTIONS:
+            await customer.send(question)
+            await asyncio.sleep(pause)
+
+    await asyncio.gather(*(talk(c) for c in customers))
+
+
+async def collect_the_rest(customers: list[ResendingCustomer]) -> None:
+    """Each customer comes back once more and gets what it missed (the `last_id` replay)."""
+    for customer in customers:
+        await customer.reconnect()
+        await asyncio.sleep(0.5)
+        await customer.close()
+
+
+@pytest.fixture
+def server_process(rasa_model: Path, tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
+    started: list[ServerProcess] = []
+
+    def make(database_url: str | None = None) -> ServerProcess:
+        server = ServerProcess(PROJECT_ROOT, sys.executable, rasa_model, tmp_path / "data", database_url)
+        server.load_demo()
+        started.append(server)
+        return server.start()
+
+    yield make
+    for server in started:
+        server.stop()
+
+
+async def test_a_server_killed_mid_conversation_loses_no_acknowledged_message(server_process):
+    server = server_process()
+    engine = sa.create_engine(server.database_url)
+    customers = [ResendingCustomer(server.url, f"k{n}") for n in range(4)]
+    talking = asyncio.create_task(converse(customers))
+    try:
+        await wait_until(lambda: sum(len(c.sent) for c in customers) >= 8, 120, "the first messages")
+        await asyncio.to_thread(server.kill)
+        await asyncio.to_thread(server.start)
+        await asyncio.wait_for(talking, 300)
+        await wait_until(lambda: open_turns(engine) == 0, 120, "every open turn answered after the restart")
+        await collect_the_rest(customers)
+        assert_nothing_lost(engine, customers)
+        assert sum(c.reconnects for c in customers) >= len(customers)  # every one of them was cut off
+    finally:
+        talking.cancel()
+        for customer in customers:
+            await customer.close()
+        engine.dispose()
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[tuple[str, Callable[[], None]]]:
+    """A PostgreSQL of this test's own (initdb, pg_ctl on a free port), to restart at will."""
+    for tool in ("initdb", "pg_ctl"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is needed for the PostgreSQL restart test (Debian: postgresql)")
+    home = Path(tempfile.mkdtemp(prefix="nahbar-pg-"))
+    home.chmod(0o755)
+    data = home / "data"
+    data.mkdir()
+    as_postgres: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        shutil.chown(data, "postgres", "postgres")
+        shutil.chown(home, "postgres", "postgres")
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    log = home / "postgres.log"
+    subprocess.run([*as_postgres, "initdb", "-D", str(data), "-A", "trust", "-U", "postgres"], check=True,
+                   stdout=subprocess.DEVNULL, timeout=120)
+    options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1"
+    pg_ctl = [*as_postgres, "pg_ctl", "-D", str(data), "-l", str(log), "-o", options, "-w"]
+    subprocess.run([*pg_ctl, "start"], check=True, stdout=subprocess.DEVNULL, timeout=120)
+
+    def restart() -> None:
+        """Down for three seconds: long enough that customers' messages arrive meanwhile."""
+        subprocess.run([*pg_ctl, "-m", "fast", "stop"], check=True, stdout=subprocess.DEVNULL, timeout=120)
+        time.sleep(3)
+        subprocess.run([*pg_ctl, "start"], check=True, stdout=subprocess.DEVNULL, timeout=120)
+
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres", restart
+    finally:
+        subprocess.run([*pg_ctl, "-m", "immediate", "stop"], stdout=subprocess.DEVNULL, timeout=120)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+async def test_postgresql_restarted_under_traffic_loses_no_acknowledged_message(server_process, private_postgres):
+    database_url, restart = private_postgres
+    server = server_process(database_url)
+    engine = sa.create_engine(database_url)
+    customers = [ResendingCustomer(server.url, f"p{n}") for n in range(4)]
+    talking = asyncio.create_task(converse(customers, pause=0.5))
+    try:
+        await wait_until(lambda: sum(len(c.sent) for c in customers) >= 6, 120, "the first messages")
+        await asyncio.to_thread(restart)
+        await asyncio.wait_for(talking, 300)
+        await wait_until(lambda: open_turns(engine) == 0, 120, "every open turn answered after the restart")
+        await collect_the_rest(customers)
+        assert_nothing_lost(engine, customers)
+        assert sum(c.resends for c in customers) > 0  # the outage was felt: messages were sent again
+    finally:
+        talking.cancel()
+        for customer in customers:
+            await customer.close()
+        engine.dispose()
