@@ -58,6 +58,7 @@ class Customer:
     first_reply_ms: list[float] = field(default_factory=list)
     received_ids: list[int] = field(default_factory=list)
     unanswered: int = 0  # turns that timed out without `message_handled`
+    told_to_wait: int = 0  # `queued` notices: the bot was busy and the customer was told so
     closed_by_server: bool = False
     token: Optional[str] = None
 
@@ -88,6 +89,7 @@ class LoadResult:
             "server_cores_busy": (round(self.server_cpu_seconds / self.seconds, 2)
                                   if self.server_cpu_seconds is not None and self.seconds else None),
             "turns_timed_out": sum(c.unanswered for c in self.customers),
+            "turns_told_to_wait": sum(c.told_to_wait for c in self.customers),
             "sockets_closed_by_server": sum(c.closed_by_server for c in self.customers),
         }
 
@@ -127,6 +129,11 @@ async def one_customer(url: str, messages: list[str], turn_timeout: float, index
     client.on("session_confirm", on_confirm)
     client.on("bot_uttered", on_bot)
     client.on("message_handled", lambda data: handled.put_nowait(data))
+
+    async def on_queued(_data: Any) -> None:
+        customer.told_to_wait += 1
+
+    client.on("queued", on_queued)
     client.on("disconnect", on_disconnect)
     await client.connect(url, transports=["websocket"], wait_timeout=60)
     await client.emit("session_request", {"session_id": None, "customData": {"language": "en"}})

@@ -217,10 +217,6 @@ class ConversationStore:
         with self.engine.connect() as conn:
             return [row.conversation_id for row in conn.execute(query)]
 
-    def open_turns(self) -> int:
-        with self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(turns).where(turns.c.handled_at.is_(None))).scalar_one()
-
     def mark_handled(self, message_id: int) -> bool:
         """Close a turn that needs no bot answer (people hold the chat); False if it was closed."""
         with self.engine.begin() as conn:

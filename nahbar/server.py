@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from datetime import timedelta
@@ -163,6 +164,10 @@ def _conversations(parts: Parts):
     started with every message a previous process left unanswered; stopped at shutdown."""
 
     async def run(_app: web.Application):
+        # Every database step runs in the loop's thread pool (asyncio.to_thread). Its default
+        # size (cores + 4) let the turn workers' steps queue /healthz and the consoles behind them.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=parts.settings.turn_workers * 2 + 16, thread_name_prefix="nahbar-db"))
         await parts.helpdesk.queue.recover()
         await parts.helpdesk.queue.repair_bot_pauses(await asyncio.to_thread(parts.brain.paused_senders))
         await parts.service.start()

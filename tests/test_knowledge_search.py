@@ -98,3 +98,16 @@ def test_alternative_phrasings_find_the_article(knowledge):
 
 def test_empty_queries_find_nothing(demo_knowledge):
     assert demo_knowledge.search("   ") == []
+
+
+def test_a_text_encoded_twice_in_a_row_is_encoded_once(encoder, monkeypatch):
+    """The bot's NLU and the knowledge search both encode the customer's message."""
+    calls = []
+    original = encoder.model.encode
+    monkeypatch.setattr(encoder.model, "encode", lambda texts, **kw: calls.append(texts) or original(texts, **kw))
+    text = "Wie lange dauert die Lieferung eines Lastenrads nach Graz?"
+    first = encoder.encode([text])
+    first[0, 0] += 1.0  # a caller changing its copy changes nobody else's
+    second = encoder.encode([text])
+    assert len(calls) == 1
+    assert abs(second[0, 0] - (first[0, 0] - 1.0)) < 1e-6
