@@ -10,20 +10,15 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from helpdesk.conversations import hash_token
-from helpdesk.schema import conversations, messages, turns
+from helpdesk.schema import turns
+from tests.test_widget_conversation import stored_messages
 from tests.widget_client import WidgetClient
 
 pytestmark = pytest.mark.slow
 
 
 def conversation_rows(server, token):
-    with server.parts.engine.connect() as conn:
-        conversation = conn.execute(
-            select(conversations.c.id).where(conversations.c.token_hash == hash_token(token))
-        ).scalar_one()
-        rows = conn.execute(select(messages).where(messages.c.conversation_id == conversation).order_by(messages.c.id))
-        return [(row.id, row.sender, row.text) for row in rows]
+    return stored_messages(server, token, with_ids=True)
 
 
 def open_turns(server) -> int:

@@ -11,17 +11,14 @@ from tests.widget_client import WidgetClient
 pytestmark = pytest.mark.slow
 
 
-def stored_messages(server, token):
+def stored_messages(server, token, with_ids=False):
+    """(sender, text) of every stored message of the token's conversation, in order; with the ids first."""
     with server.parts.engine.connect() as conn:
         conversation = conn.execute(
             select(conversations.c.id).where(conversations.c.token_hash == hash_token(token))
         ).scalar_one()
-        return [
-            (row.sender, row.text)
-            for row in conn.execute(
-                select(messages).where(messages.c.conversation_id == conversation).order_by(messages.c.id)
-            )
-        ]
+        rows = conn.execute(select(messages).where(messages.c.conversation_id == conversation).order_by(messages.c.id))
+        return [(row.id, row.sender, row.text) if with_ids else (row.sender, row.text) for row in rows]
 
 
 async def test_a_german_question_gets_the_german_article_with_a_link(server, widget):
