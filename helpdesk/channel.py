@@ -65,8 +65,9 @@ class WidgetChannel:
         data = data if isinstance(data, dict) else {}
         custom = data.get("customData") if isinstance(data.get("customData"), dict) else {}
         after = last_seen_id(data.get("last_id"))
-        session, history = await self.service.open(data.get("session_id"), custom.get("language"), after)
-        await self._bind(sid, session)
+        session = await self.service.open(data.get("session_id"), custom.get("language"))
+        await self._bind(sid, session)  # in the room first: what is pushed from now on reaches this socket
+        history = await self.service.history(session, after)
         await self.sio.emit("session_confirm", {"session_id": session.token}, room=sid)
         resumed_after = after if session.conversation is not None else None
         if history or resumed_after is not None:
@@ -92,9 +93,12 @@ class WidgetChannel:
         except Exception:  # the database briefly gone, say: tell the customer, keep serving others
             logger.exception("could not store a widget message")
             return await self._error(sid, "unavailable", "Your message could not be saved. Please try again in a moment.")
-        await self._count_presence(sid, session)
-        if accepted.ahead is not None:
-            await self.sio.emit("queued", {"id": accepted.message.id, "ahead": accepted.ahead}, room=_room(session))
+        try:  # the message is stored: whatever fails now, the customer gets the acknowledgement
+            await self._count_presence(sid, session)
+            if accepted.ahead is not None:
+                await self.sio.emit("queued", {"id": accepted.message.id, "ahead": accepted.ahead}, room=_room(session))
+        except Exception:
+            logger.exception("after storing a widget message")
         ack: dict[str, Any] = {"id": accepted.message.id}
         if client_id is not None:
             ack["client_id"] = client_id

@@ -21,6 +21,10 @@ conversations = Table(
     Column("offered_commands", JSON, nullable=False, default=list),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_activity_at", DateTime(timezone=True), nullable=False),
+    # Ids are never reused on SQLite either (PostgreSQL's sequences never do): a conversation's
+    # id is the reference customers and agents quote, a message's id what a reconnecting
+    # widget names as the last it has.
+    sqlite_autoincrement=True,
 )
 
 messages = Table(
@@ -33,6 +37,7 @@ messages = Table(
     Column("data", JSON, nullable=False, default=dict),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_chat_messages_conversation", "conversation_id", "id"),
+    sqlite_autoincrement=True,
 )
 
 # Every customer message accepted from a widget, as work to be done: the database, not a

@@ -100,22 +100,28 @@ class ConversationService:
     async def stop(self) -> None:
         await self.workers.stop()
 
-    async def open(self, token: Any, language_hint: Any = None,
-                   after: Any = None) -> tuple[Session, list[StoredMessage]]:
+    async def open(self, token: Any, language_hint: Any = None) -> Session:
         """Resume the conversation of a known token, or start a fresh session.
 
-        `after`: the id of the last message the client has; the history then holds only
-        what came after it. An unknown, expired or malformed token never reveals anything:
-        it gets a new token, so a guessed or forged id starts an empty conversation.
+        An unknown, expired or malformed token never reveals anything: it gets a new
+        token, so a guessed or forged id starts an empty conversation.
         """
         hint = language_hint if language_hint in SUPPORTED else None
-        since = last_seen_id(after)
         if isinstance(token, str) and _TOKEN.match(token):
             conversation = await asyncio.to_thread(self.store.find, token, self.max_age)
             if conversation is not None:
-                history = await asyncio.to_thread(self.store.history, conversation.id, 500, since)
-                return Session(token, conversation, hint), history
-        return Session(new_token(), None, hint), []
+                return Session(token, conversation, hint)
+        return Session(new_token(), None, hint)
+
+    async def history(self, session: Session, after: Optional[int] = None) -> list[StoredMessage]:
+        """What a (re)connecting client shows: everything, or only what came after its `after`.
+
+        Read after the client's socket joined the session's room, so a reply pushed
+        meanwhile is in the history or on the socket, never in neither.
+        """
+        if session.conversation is None:
+            return []
+        return await asyncio.to_thread(self.store.history, session.conversation.id, 500, after)
 
     def validate(self, text: Any) -> str:
         return validate_text(text, self.max_chars)
@@ -141,6 +147,8 @@ class ConversationService:
         message, new = await asyncio.to_thread(self.store.accept, conversation.id, text, language, client_id)
         session.conversation = replace(conversation, language=language)
         if not new:
+            # Its turn may still be open (the process that accepted it died): worth a look.
+            self.workers.submit(conversation.id)
             return Accepted(message, False)
         self.helpdesk.metrics.messages.labels("customer").inc()
         return Accepted(message, True, self.workers.submit(conversation.id))

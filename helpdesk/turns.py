@@ -32,12 +32,15 @@ class TurnWorkers:
         self._busy = 0  # workers answering a conversation now
         self._tasks: list[asyncio.Task[None]] = []
         self._retries: dict[int, float] = {}  # conversation -> seconds to wait before the next try
+        self._scheduled: set[asyncio.TimerHandle] = set()
 
     def start(self) -> None:
         if not self._tasks:
             self._tasks = [asyncio.create_task(self._work(), name=f"turns-{n}") for n in range(self._workers)]
 
     async def stop(self) -> None:
+        for retry in self._scheduled:
+            retry.cancel()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -82,7 +85,15 @@ class TurnWorkers:
                 self._again.discard(conversation_id)
             if failed:
                 delay = self._retries[conversation_id] = min(RETRY_MAX_SECONDS, 2 * self._retries.get(conversation_id, 0.25))
-                asyncio.get_running_loop().call_later(delay, self.submit, conversation_id)
+                self._retry_later(conversation_id, delay)
+
+    def _retry_later(self, conversation_id: int, delay: float) -> None:
+        def retry() -> None:
+            self._scheduled.discard(handle)
+            self.submit(conversation_id)
+
+        handle = asyncio.get_running_loop().call_later(delay, retry)
+        self._scheduled.add(handle)
 
     async def _drain(self, conversation_id: int) -> None:
         while True:

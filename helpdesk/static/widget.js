@@ -104,6 +104,8 @@
   var seen = {};            // message ids already shown: a message arrives once, live or in the history
   var lastId = null;        // the newest message id from the server: after a reconnect, only what came later is sent
   var pending = [];         // messages the server has not acknowledged yet: resent after a reconnect
+  var ready = false;        // this connection's session is confirmed: messages may go out
+  var RETRY = { unavailable: 1, no_session: 1, session_mismatch: 1 };  // not stored: sent again, not failed
   var handoffState = "bot";
 
   function bubble(sender, message) {
@@ -140,6 +142,20 @@
     return message;
   }
 
+  // A message whose acknowledgement was lost comes back in the history: it is the bubble
+  // already shown as "sending…", not a new one.
+  function adoptPending(message) {
+    for (var i = 0; i < pending.length; i++) {
+      if (!pending[i].adopted && pending[i].text === message.text) {
+        pending[i].adopted = true;
+        seen[message.id] = true;
+        if (lastId === null || message.id > lastId) lastId = message.id;
+        return true;
+      }
+    }
+    return false;
+  }
+
   function newClientId() {
     var bytes = new Uint8Array(12);
     (window.crypto || window.msCrypto).getRandomValues(bytes);
@@ -149,12 +165,12 @@
   // Sent with an acknowledgement; until it comes the bubble says "sending…". A resend after a
   // reconnect carries the same client id, so the server stores the message once.
   function transmit(item) {
-    if (!socket || !socket.connected || !token) return;
+    if (!socket || !socket.connected || !token || !ready) return;  // sent after the next session_confirm
     socket.emit("user_uttered", { message: item.text, session_id: token, client_id: item.clientId,
                                   customData: { language: lang } }, function (ack) {
       var index = pending.indexOf(item);
       if (index < 0) return;
-      if (ack && ack.error === "unavailable") {  // not stored: the server lost its database for a moment
+      if (ack && RETRY[ack.error]) {  // not stored (its database gone for a moment, a session not yet bound)
         if (item.label) item.label.textContent = T.retrying;
         setTimeout(function () { if (pending.indexOf(item) >= 0) transmit(item); }, 3000);
         return;
@@ -163,7 +179,7 @@
       if (item.label && item.label.parentNode) item.label.parentNode.removeChild(item.label);
       if (ack && ack.error) { if (item.node) item.node.className += " nahbar-failed"; return; }
       if (ack && ack.id !== undefined) { seen[ack.id] = true; if (lastId === null || ack.id > lastId) lastId = ack.id; }
-      if (!ack || !ack.duplicate) { typingLine.textContent = T.thinking; typingLine.hidden = handoffState === "agent"; }
+      if ((!ack || !ack.duplicate) && handoffState === "bot") { typingLine.textContent = T.thinking; typingLine.hidden = false; }
     });
   }
 
@@ -171,6 +187,7 @@
     if (socket) return;
     socket = window.io(server, { path: "/socket.io", transports: ["websocket", "polling"] });
     socket.on("disconnect", function () {
+      ready = false;
       status.textContent = T.reconnecting; status.hidden = false; status.setAttribute("data-reconnecting", "1");
     });
     socket.on("connect", function () {
@@ -183,12 +200,20 @@
       var confirmed = (data && data.session_id) || data;
       if (token && confirmed !== token) lastId = null;  // the old chat expired: unsent messages go to the new one
       token = confirmed;
+      ready = true;
       if (hasWritten) remember(token);
       pending.slice().forEach(transmit);
     });
     socket.on("history", function (data) {
-      if (data.after === undefined) { log.textContent = ""; seen = {}; }
-      (data.messages || []).forEach(function (m) { bubble(kind(m.sender), m); });
+      var full = data.after === undefined;  // everything, drawn anew; else only what came after last_id
+      if (full) { log.textContent = ""; seen = {}; }
+      (data.messages || []).forEach(function (m) {
+        var mine = m.sender === "customer" && adoptPending(m);
+        if (mine && !full) return;  // already on screen as "sending…"
+        if (mine) delete seen[m.id];
+        bubble(kind(m.sender), m);
+      });
+      if (full) pending.forEach(function (item) { if (!item.adopted && item.node) log.appendChild(item.node); });
     });
     socket.on("bot_uttered", function (frame) {
       var message = fromServer(frame);
@@ -202,7 +227,9 @@
     socket.on("message_handled", function () {
       if (handoffState === "bot") { status.hidden = true; typingLine.hidden = true; }
     });
-    socket.on("message_error", function (error) { bubble("error", { text: T.error + error.message }); });
+    socket.on("message_error", function (error) {
+      if (!RETRY[error.code]) bubble("error", { text: T.error + error.message });  // those are sent again
+    });
     socket.on("handoff", showHandoff);
     socket.on("agent_typing", function (data) {
       typingLine.textContent = T.typing.replace("{name}", data.agent_name || T.agent);
