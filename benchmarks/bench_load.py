@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import os
 import platform
@@ -42,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.server_process import ServerProcess, get  # noqa: E402
+from helpdesk.conversations import hash_token  # noqa: E402
 
 MESSAGES = [
     "Hello", "How long does delivery take?", "Wie lange dauert die Lieferung?", "Can I pay with PayPal?",
@@ -236,7 +236,7 @@ def check(database_url: str, result: LoadResult) -> dict[str, int]:
             if customer.token is None:
                 problems["lost"] += len(customer.sent)
                 continue
-            token_hash = hashlib.sha256(customer.token.encode()).hexdigest()
+            token_hash = hash_token(customer.token)
             conversation = conn.execute(
                 sa.select(conversations.c.id).where(conversations.c.token_hash == token_hash)).scalar()
             rows = [] if conversation is None else list(conn.execute(

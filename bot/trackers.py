@@ -96,10 +96,6 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             data=json.dumps(data),
         )
 
-    def forget(self, sender_id: str) -> None:
-        with self._cache_lock:
-            self._cache.pop(sender_id, None)
-
     def _remember(self, sender_id: str, cached: _Cached) -> None:
         with self._cache_lock:
             self._cache[sender_id] = cached

@@ -59,11 +59,13 @@ class Session:
 
 @dataclass(frozen=True)
 class ServiceSettings:
-    max_chars: int = 2000
-    session_days: int = 30
-    workers: int = 4  # conversations answered side by side
-    max_waiting: int = 500  # conversations waiting for a worker before new ones are turned away
-    turn_seconds: float = 30.0  # the longest the bot may take before the customer is told it failed
+    """The service's part of nahbar.settings.Settings (defaults and validation live there)."""
+
+    max_chars: int
+    session_days: int
+    workers: int  # conversations answered side by side
+    max_waiting: int  # conversations waiting for a worker before new ones are turned away
+    turn_seconds: float  # the longest the bot may take before the customer is told it failed
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,6 @@ class ConversationService:
         self.brain = brain
         self.helpdesk = helpdesk
         self.settings = settings
-        self.max_chars = settings.max_chars
         self.max_age = timedelta(days=settings.session_days)
         self.workers = TurnWorkers(self.answer_next, settings.workers)
 
@@ -124,7 +125,7 @@ class ConversationService:
         return await asyncio.to_thread(self.store.history, session.conversation.id, 500, after)
 
     def validate(self, text: Any) -> str:
-        return validate_text(text, self.max_chars)
+        return validate_text(text, self.settings.max_chars)
 
     async def accept(self, session: Session, text: Any, client_id: Any = None) -> Accepted:
         """Store the customer's message and queue it for an answer; refuse only what was never stored.

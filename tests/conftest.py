@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
@@ -24,6 +23,7 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from knowledge.base import KnowledgeBase  # noqa: E402
 from knowledge.embeddings import Encoder, load_encoder  # noqa: E402
 from knowledge.store import ArticleStore  # noqa: E402
+from benchmarks.server_process import free_port  # noqa: E402
 from nahbar.cli import DEMO_FILE, read_articles  # noqa: E402
 from nahbar.database import make_engine  # noqa: E402
 from nahbar.server import ServerThread  # noqa: E402
@@ -102,17 +102,11 @@ def rasa_model() -> Path:
     return ensure_model(PROJECT_ROOT / "models")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(rasa_model: Path, tmp_path_factory, demo_entries) -> Iterator[ServerThread]:
     """One server for the end-to-end tests: SQLite, the demo knowledge base, the trained bot."""
     data_dir = tmp_path_factory.mktemp("server-data")
-    port = _free_port()
+    port = free_port()
     settings = replace(
         Settings.from_env({}),
         data_dir=data_dir,

@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.conftest import _free_port
+from benchmarks.server_process import free_port
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +22,7 @@ async def test_a_separate_action_server_answers_from_the_knowledge_base(tmp_path
     nahbar = [sys.executable, "-m", "nahbar.cli"]
     subprocess.run([*nahbar, "kb", "import", str(ROOT / "knowledge/demo/velora_faq.yml")], env=env, check=True,
                    capture_output=True, timeout=300)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([*nahbar, "actions", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:

@@ -6,6 +6,7 @@ and a client that reconnects gets exactly what it has not seen.
 
 import asyncio
 import threading
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -144,7 +145,7 @@ async def test_customers_waiting_for_a_busy_bot_are_told_how_many_are_ahead(serv
 async def test_past_the_bound_new_conversations_are_turned_away_and_ongoing_ones_accepted(server, widget, monkeypatch):
     await widget.ask("Which payment methods can I use?")
     service = server.parts.service
-    monkeypatch.setattr(service, "settings", type(service.settings)(max_waiting=0))
+    monkeypatch.setattr(service, "settings", replace(service.settings, max_waiting=0))
     newcomer = await WidgetClient(server.url).open(language="en")
     try:
         refused = await newcomer.send("Hello there")
