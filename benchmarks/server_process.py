@@ -87,3 +87,80 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+class ClusterProcess:
+    """`scripts/cluster.sh N` as an operator starts it: N processes behind HAProxy on a
+    database of its own on the machine's PostgreSQL and a key prefix of its own in the
+    machine's Redis. Reads the URLs, PIDs and demo login it prints; stops it by its PID
+    (SIGTERM: it stops what it started) and drops the database it made."""
+
+    def __init__(self, tree: Path, processes: int, postgres_url: str, redis_url: str,
+                 extra_env: Optional[dict[str, str]] = None, log: Optional[Path] = None) -> None:
+        from sqlalchemy.engine import make_url
+
+        self.tree = tree.resolve()
+        self.processes = processes
+        tag = os.urandom(4).hex()
+        self.database_url = make_url(postgres_url).set(database=f"nahbar_cluster_{tag}").render_as_string(
+            hide_password=False)
+        self.env = {
+            **os.environ, "DATABASE_URL": self.database_url, "NAHBAR_REDIS_URL": redis_url,
+            "NAHBAR_REDIS_PREFIX": f"nahbar-{tag}", "NAHBAR_BALANCER_PORT": "0",
+            "NAHBAR_BRIDGE_INTERVAL_MINUTES": "0", "TF_CPP_MIN_LOG_LEVEL": "3", **(extra_env or {}),
+        }
+        self.log = log or Path(os.environ.get("TMPDIR", "/tmp")) / f"nahbar-cluster-{tag}.log"
+        self.process: Optional[subprocess.Popen] = None
+        self.url = ""
+        self.process_urls: list[str] = []
+        self.pids: list[int] = []
+        self.username = ""
+        self.password = ""
+
+    def start(self, timeout: float = 900) -> "ClusterProcess":
+        import re
+
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(["bash", "scripts/cluster.sh", str(self.processes)], cwd=self.tree,
+                                            env=self.env, stdout=subprocess.PIPE, stderr=log, text=True)
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + timeout
+        for line in self.process.stdout:
+            line = line.strip()
+            if match := re.match(r"balancer (http://\S+)$", line):
+                self.url = match.group(1)
+            elif match := re.match(r"process \d+ (http://\S+) \(pid (\d+)\)$", line):
+                self.process_urls.append(match.group(1))
+                self.pids.append(int(match.group(2)))
+            elif match := re.match(r"(username|password) (\S+)", line):
+                setattr(self, match.group(1), match.group(2))
+            elif line.startswith("logs in"):
+                return self
+            if time.monotonic() > deadline:
+                break
+        self.stop()
+        raise RuntimeError(f"scripts/cluster.sh did not start; its log: {self.log}")
+
+    def kill(self, number: int) -> None:
+        """`kill -9` of process `number` (1-based), as a crash leaves it."""
+        os.kill(self.pids[number - 1], signal.SIGKILL)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._drop_database()
+
+    def _drop_database(self) -> None:
+        import sqlalchemy as sa
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.database_url)
+        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'drop database if exists "{url.database}" with (force)'))
+        admin.dispose()

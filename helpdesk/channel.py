@@ -94,6 +94,8 @@ class WidgetChannel:
             logger.exception("could not store a widget message")
             return await self._error(sid, "unavailable", "Your message could not be saved. Please try again in a moment.")
         try:  # the message is stored: whatever fails now, the customer gets the acknowledgement
+            if accepted.notice is not None:  # rooms span processes through Redis, which is away: this socket only
+                await self.sio.emit("bot_uttered", bot_uttered_payload(accepted.notice), to=sid, ignore_queue=True)
             await self._count_presence(sid, session)
             if accepted.ahead is not None:
                 await self.sio.emit("queued", {"id": accepted.message.id, "ahead": accepted.ahead}, room=_room(session))

@@ -206,14 +206,18 @@ class ConversationStore:
         )
         return Turn(_message(row), row.turn_language or conversation.language or "en", conversation)
 
-    def with_open_turns(self) -> list[int]:
-        """Conversations with accepted messages nobody handled (a process stopped midway)."""
+    def with_open_turns(self, accepted_before: Optional[datetime] = None) -> list[int]:
+        """Conversations with accepted messages nobody handled (a process stopped midway);
+        with `accepted_before`, only those with such a message older than that."""
         query = (
             select(turns.c.conversation_id, func.min(turns.c.message_id).label("first"))
             .where(turns.c.handled_at.is_(None))
             .group_by(turns.c.conversation_id)
             .order_by("first")
         )
+        if accepted_before is not None:
+            query = query.join(messages, messages.c.id == turns.c.message_id).where(
+                messages.c.created_at < accepted_before)
         with self.engine.connect() as conn:
             return [row.conversation_id for row in conn.execute(query)]
 

@@ -33,7 +33,7 @@ class Helpdesk:
               resume_bot: Callable[[str], Awaitable[Any]], presence: Optional[Presence] = None) -> "Helpdesk":
         """`presence` defaults to this process's own (one server); several processes share one."""
         presence = presence or LocalPresence(settings.grace_seconds)
-        metrics = HelpdeskMetrics(store, lambda: len(presence.agents_online()))
+        metrics = HelpdeskMetrics(store, presence.agents_online_count)
         notifications = Notifications(conversations, notifier, metrics)
         queue = HandoffQueue(store, conversations, presence, notifications, hours, metrics, settings, resume_bot)
         desk = AgentDesk(store, conversations, knowledge, presence, notifications, metrics, settings)

@@ -83,7 +83,7 @@ class AgentDesk:
             "reference": conversation.id,
             "state": state,
             "language": conversation.language,
-            "customer_present": self.presence.customer_present(conversation.id),
+            "customer_present": await self.presence.customer_present(conversation.id),
             "messages": [transcript_entry(m) for m in history],
             "notes": [n.to_dict() for n in notes],
             "handoffs": [h.to_dict() for h in handoffs],

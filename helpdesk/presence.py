@@ -1,7 +1,7 @@
 """Who is connected: agents with the console open, customers with the widget open.
 
 The helpdesk asks presence, never a socket table of its own, so the in-process
-implementation here can be swapped for one shared by several server processes (Redis)
+implementation (one server) and the Redis one (several server processes) are swapped
 without touching the queue or the desk. Presence also owns the grace period: an agent
 whose last console closed is reported gone only after `grace_seconds` without a reconnect.
 """
@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import uuid
 from typing import Awaitable, Callable, Iterable, Optional, Protocol
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +23,10 @@ AgentGone = Callable[[int], Awaitable[None]]
 
 
 class Presence(Protocol):
-    def agents_online(self) -> list[int]: ...
+    async def agents_online(self) -> list[int]: ...
+
+    def agents_online_count(self) -> int:
+        """For the metrics scrape, which cannot wait: the count as last seen."""
 
     async def agent_connected(self, agent_id: int) -> None: ...
 
@@ -33,9 +41,13 @@ class Presence(Protocol):
     async def customer_disconnected(self, conversation_id: int) -> bool:
         """True when the customer's last open widget closed (they just left)."""
 
-    def customer_present(self, conversation_id: int) -> bool: ...
+    async def customer_present(self, conversation_id: int) -> bool: ...
 
     def on_agent_gone(self, callback: AgentGone) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 class LocalPresence:
@@ -52,7 +64,20 @@ class LocalPresence:
     def on_agent_gone(self, callback: AgentGone) -> None:
         self._gone = callback
 
-    def agents_online(self) -> list[int]:
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        for timer in self._grace.values():
+            timer.cancel()
+
+    async def agents_online(self) -> list[int]:
+        return self._online()
+
+    def agents_online_count(self) -> int:
+        return len(self._online())
+
+    def _online(self) -> list[int]:
         return [agent_id for agent_id, count in self._agents.items() if count > 0]
 
     async def agent_connected(self, agent_id: int) -> None:
@@ -84,7 +109,7 @@ class LocalPresence:
         self._customers.pop(conversation_id, None)
         return True
 
-    def customer_present(self, conversation_id: int) -> bool:
+    async def customer_present(self, conversation_id: int) -> bool:
         return self._customers.get(conversation_id, 0) > 0
 
     def _start_grace(self, agent_id: int) -> None:
@@ -104,3 +129,172 @@ class LocalPresence:
             await self._gone(agent_id)  # type: ignore[misc]
         except Exception:
             logger.exception("releasing the chats of agent %s after the grace period failed", agent_id)
+
+
+class RedisPresence:
+    """Presence shared by several server processes: leases in Redis that each process renews.
+
+    Every process counts its own sockets and holds, in Redis, one lease per agent and per
+    customer it has a socket of, renewed every `lease_seconds / 3`. A process that dies
+    stops renewing, so its agents and customers count as gone once their leases run out,
+    and nobody stays "online" because of a dead process. The grace period runs from the
+    moment an agent was last seen anywhere (kept in Redis as well): whichever process
+    first finds it over removes the mark and reports the agent gone, so the chats are
+    released once, not once per process.
+    """
+
+    def __init__(self, client: aioredis.Redis, prefix: str, grace_seconds: float, lease_seconds: float,
+                 check_seconds: Optional[float] = None) -> None:
+        self.redis = client
+        self.grace_seconds = grace_seconds
+        self.lease_seconds = lease_seconds
+        self.check_seconds = check_seconds or min(lease_seconds / 3, max(grace_seconds / 4, 0.05))
+        self.process = uuid.uuid4().hex[:12]
+        self._agents_key = f"{prefix}:presence:agents"
+        self._seen_key = f"{prefix}:presence:agent_seen"
+        self._customer_prefix = f"{prefix}:presence:customer:"
+        self._agents: dict[int, int] = {}
+        self._customers: dict[int, int] = {}
+        self._online_count = 0
+        self._gone: Optional[AgentGone] = None
+        self._task: Optional[asyncio.Task] = None
+
+    def on_agent_gone(self, callback: AgentGone) -> None:
+        self._gone = callback
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._keep(), name="presence-leases")
+
+    async def stop(self) -> None:
+        """Give up this process's leases at once: a stopped process is not online anywhere."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for agent_id, count in self._agents.items():
+                    if count:
+                        pipe.zrem(self._agents_key, self._member(agent_id))
+                        pipe.hset(self._seen_key, str(agent_id), time.time())
+                for conversation_id in self._customers:
+                    pipe.zrem(self._customer_key(conversation_id), self.process)
+                await pipe.execute()
+        except RedisError:
+            logger.warning("could not give up this process's presence leases; they run out by themselves")
+
+    # -- agents ----------------------------------------------------------------------
+
+    async def agents_online(self) -> list[int]:
+        members = await self.redis.zrangebyscore(self._agents_key, time.time(), "+inf")
+        online = sorted({int(m.split(b":", 1)[0]) for m in members})
+        self._online_count = len(online)
+        return online
+
+    def agents_online_count(self) -> int:
+        return self._online_count
+
+    async def agent_connected(self, agent_id: int) -> None:
+        self._agents[agent_id] = self._agents.get(agent_id, 0) + 1
+        await self.redis.zadd(self._agents_key, {self._member(agent_id): time.time() + self.lease_seconds})
+
+    async def agent_disconnected(self, agent_id: int) -> None:
+        left = max(0, self._agents.get(agent_id, 1) - 1)
+        self._agents[agent_id] = left
+        if left == 0:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.zrem(self._agents_key, self._member(agent_id))
+                pipe.hset(self._seen_key, str(agent_id), time.time())  # the grace period starts now
+                await pipe.execute()
+
+    async def expect_agents(self, agent_ids: Iterable[int]) -> None:
+        now = time.time()
+        for agent_id in agent_ids:
+            await self.redis.hsetnx(self._seen_key, str(agent_id), now)
+
+    # -- customers -------------------------------------------------------------------
+
+    async def customer_connected(self, conversation_id: int) -> bool:
+        self._customers[conversation_id] = self._customers.get(conversation_id, 0) + 1
+        if self._customers[conversation_id] > 1:
+            return False
+        key = self._customer_key(conversation_id)
+        now = time.time()
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zcount(key, now, "+inf")
+            pipe.zadd(key, {self.process: now + self.lease_seconds})
+            pipe.expire(key, int(self.lease_seconds) + 1)
+            elsewhere, _added, _expiry = await pipe.execute()
+        return elsewhere == 0
+
+    async def customer_disconnected(self, conversation_id: int) -> bool:
+        left = max(0, self._customers.get(conversation_id, 1) - 1)
+        if left:
+            self._customers[conversation_id] = left
+            return False
+        self._customers.pop(conversation_id, None)
+        key = self._customer_key(conversation_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zrem(key, self.process)
+            pipe.zcount(key, time.time(), "+inf")
+            _removed, elsewhere = await pipe.execute()
+        return elsewhere == 0
+
+    async def customer_present(self, conversation_id: int) -> bool:
+        if self._customers.get(conversation_id):
+            return True
+        return await self.redis.zcount(self._customer_key(conversation_id), time.time(), "+inf") > 0
+
+    # -- leases and the grace period -------------------------------------------------
+
+    async def _keep(self) -> None:
+        renewed = 0.0
+        while True:
+            try:
+                if time.monotonic() - renewed >= self.lease_seconds / 3:
+                    await self._renew()
+                    renewed = time.monotonic()
+                await self._check_grace()
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as exc:  # the health check reports the outage; leases wait for Redis
+                logger.debug("presence leases not renewed: %s", exc)
+            await asyncio.sleep(self.check_seconds)
+
+    async def _renew(self) -> None:
+        now = time.time()
+        expiry = now + self.lease_seconds
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for agent_id, count in self._agents.items():
+                if count:
+                    pipe.zadd(self._agents_key, {self._member(agent_id): expiry})
+                    pipe.hset(self._seen_key, str(agent_id), now)
+            for conversation_id in self._customers:
+                key = self._customer_key(conversation_id)
+                pipe.zadd(key, {self.process: expiry})
+                pipe.expire(key, int(self.lease_seconds) + 1)
+            pipe.zremrangebyscore(self._agents_key, "-inf", now)
+            await pipe.execute()
+
+    async def _check_grace(self) -> None:
+        seen = await self.redis.hgetall(self._seen_key)
+        if not seen:
+            return
+        online = set(await self.agents_online())
+        now = time.time()
+        for raw_id, raw_when in seen.items():
+            agent_id = int(raw_id)
+            if agent_id in online or self._agents.get(agent_id, 0) or float(raw_when) + self.grace_seconds > now:
+                continue
+            if await self.redis.hdel(self._seen_key, raw_id) and self._gone is not None:  # one process wins
+                try:
+                    await self._gone(agent_id)
+                except Exception:
+                    logger.exception("releasing the chats of agent %s after the grace period failed", agent_id)
+
+    def _member(self, agent_id: int) -> str:
+        return f"{agent_id}:{self.process}"
+
+    def _customer_key(self, conversation_id: int) -> str:
+        return f"{self._customer_prefix}{conversation_id}"

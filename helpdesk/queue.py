@@ -76,7 +76,7 @@ class HandoffQueue:
 
     async def escalate(self, conversation: Conversation, reason: str) -> list[StoredMessage]:
         """Queue the conversation for an agent, or for a later answer when nobody is there."""
-        offline = not self.presence.agents_online() or not self.hours.is_open(utcnow())
+        offline = not await self.presence.agents_online() or not self.hours.is_open(utcnow())
         handoff = await asyncio.to_thread(self.store.escalate, conversation.id, reason, PRIORITY.get(reason, 0), offline)
         self.metrics.handoffs.labels(reason).inc()
         language = conversation.language
@@ -196,7 +196,7 @@ class HandoffQueue:
         """Every waiting customer's status from one look at the queue."""
         waits = await asyncio.to_thread(self.store.recent_waits, timedelta(days=7))
         typical = statistics.median(waits) if len(waits) >= MIN_SAMPLES_FOR_ESTIMATE else None
-        agents = max(1, len(self.presence.agents_online()))
+        agents = max(1, len(await self.presence.agents_online()))
         statuses: dict[int, dict[str, Any]] = {}
         position = 0
         for entry in queue:
@@ -217,12 +217,12 @@ class HandoffQueue:
         return {
             "waiting": [_queue_item(entry, now) for entry in queue],
             "mine": [{"conversation_id": h.conversation_id, "reference": h.conversation_id, **h.to_dict()} for h in mine],
-            "agents_online": len(self.presence.agents_online()),
+            "agents_online": len(await self.presence.agents_online()),
         }
 
     async def broadcast(self) -> None:
         """Every connected agent gets the new overview; every waiting customer their new place."""
-        for agent_id in self.presence.agents_online():
+        for agent_id in await self.presence.agents_online():
             await self.notifications.agent(agent_id, "overview", await self.overview(agent_id))
         queue = await asyncio.to_thread(self.store.queue)
         for conversation_id, status in (await self._queue_statuses(queue)).items():

@@ -17,7 +17,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from actions import markers
 from bot.brain import Brain, BotReply
@@ -26,7 +26,8 @@ from bot.text import START_COMMANDS, MessageError, validate_text
 from helpdesk.conversations import Conversation, ConversationStore, StoredMessage, new_token
 from helpdesk.core import Helpdesk
 from helpdesk.protocol import bot_uttered_payload
-from helpdesk.turns import TurnWorkers
+from helpdesk.turns import ConversationLocks, TurnWorkers
+from knowledge.store import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,15 @@ HANDOFF_FAILED = {
     "de": "Entschuldigung, ich konnte unser Team gerade nicht erreichen. Deine Nachricht ist gespeichert; "
           "bitte frag gleich noch einmal nach einer Person.",
     "en": "Sorry, I couldn't reach our team just now. Your message is saved; please ask for a person again in a moment.",
+}
+
+# Said once per conversation while the shared state (Redis) of several processes is away:
+# the message is stored and acknowledged, but nobody can answer it until it is back.
+DELAYED = {
+    "de": "Wir haben gerade ein technisches Problem. Deine Nachricht ist gespeichert; "
+          "du bekommst die Antwort hier, sobald es behoben ist.",
+    "en": "We have a technical problem just now. Your message is saved; "
+          "you'll get the answer here as soon as it's fixed.",
 }
 
 
@@ -66,6 +76,7 @@ class ServiceSettings:
     workers: int  # conversations answered side by side
     max_waiting: int  # conversations waiting for a worker before new ones are turned away
     turn_seconds: float  # the longest the bot may take before the customer is told it failed
+    sweep_seconds: float = 0.0  # several processes: how often to look for turns nobody answers (0: never)
 
 
 @dataclass(frozen=True)
@@ -77,16 +88,23 @@ class Accepted:
     message: StoredMessage
     new: bool
     ahead: Optional[int] = None
+    notice: Optional[StoredMessage] = None  # stored; for this client alone, since pushing to rooms is down
 
 
 class ConversationService:
-    def __init__(self, store: ConversationStore, brain: Brain, helpdesk: Helpdesk, settings: ServiceSettings) -> None:
+    def __init__(self, store: ConversationStore, brain: Brain, helpdesk: Helpdesk, settings: ServiceSettings,
+                 locks: Optional[ConversationLocks] = None, unavailable: Callable[[], bool] = lambda: False) -> None:
+        """`locks` is needed as soon as a second process answers from the same database;
+        `unavailable()` is True while what several processes share (Redis) is away."""
         self.store = store
         self.brain = brain
         self.helpdesk = helpdesk
         self.settings = settings
         self.max_age = timedelta(days=settings.session_days)
-        self.workers = TurnWorkers(self.answer_next, settings.workers)
+        self.workers = TurnWorkers(self.answer_next, settings.workers, locks)
+        self._sweeper: Optional[asyncio.Task[None]] = None
+        self.unavailable = unavailable
+        self._told_delay: set[int] = set()  # conversations told of the current outage
 
     async def start(self) -> int:
         """Start the workers and give them every turn a previous process left open."""
@@ -96,10 +114,30 @@ class ConversationService:
             self.workers.submit(conversation_id)
         if waiting:
             logger.warning("%d conversations had messages without an answer; answering them now", len(waiting))
+        if self.settings.sweep_seconds > 0:
+            self._sweeper = asyncio.create_task(self._sweep(), name="turn-sweep")
         return len(waiting)
 
     async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
         await self.workers.stop()
+
+    async def _sweep(self) -> None:
+        """Several processes: a turn whose process died with it, and whose customer does not
+        come back to resend, is found here by whichever process looks next."""
+        every = self.settings.sweep_seconds
+        while True:
+            await asyncio.sleep(every)
+            try:
+                forgotten = await asyncio.to_thread(self.store.with_open_turns,
+                                                    utcnow() - timedelta(seconds=2 * every))
+            except Exception:
+                logger.exception("looking for unanswered turns failed; looking again in %.0f s", every)
+                continue
+            for conversation_id in forgotten:
+                self.workers.submit(conversation_id)
 
     async def open(self, token: Any, language_hint: Any = None) -> Session:
         """Resume the conversation of a known token, or start a fresh session.
@@ -111,6 +149,8 @@ class ConversationService:
         if isinstance(token, str) and _TOKEN.match(token):
             conversation = await asyncio.to_thread(self.store.find, token, self.max_age)
             if conversation is not None:
+                # A message it sent may be unanswered: the process that accepted it died, say.
+                self.workers.submit(conversation.id)
                 return Session(token, conversation, hint)
         return Session(new_token(), None, hint)
 
@@ -152,7 +192,17 @@ class ConversationService:
             self.workers.submit(conversation.id)
             return Accepted(message, False)
         self.helpdesk.metrics.messages.labels("customer").inc()
-        return Accepted(message, True, self.workers.submit(conversation.id))
+        ahead = self.workers.submit(conversation.id)
+        return Accepted(message, True, ahead, await self._delay_notice(conversation.id, language))
+
+    async def _delay_notice(self, conversation_id: int, language: str) -> Optional[StoredMessage]:
+        if not self.unavailable():
+            self._told_delay.clear()
+            return None
+        if conversation_id in self._told_delay:
+            return None
+        self._told_delay.add(conversation_id)
+        return await asyncio.to_thread(self.store.add_message, conversation_id, "system", DELAYED[language], {})
 
     async def answer_next(self, conversation_id: int) -> bool:
         """Answer the oldest open turn of a conversation; False when there is none.

@@ -6,13 +6,22 @@ The database holds the work itself (helpdesk.schema.turns): this queue holds onl
 conversations have some, so a restart rebuilds it from the table (`recover`) and loses
 nothing. A conversation is worked on by one worker at a time, its messages in the order
 they were accepted; different conversations go on side by side.
+
+With several server processes a conversation can have work on more than one (a customer
+with two tabs, a reconnect after a process died, the sweep for forgotten turns), so a
+worker first takes the conversation's lock (`ConversationLocks`, in Redis); a process that
+finds it taken tries again shortly, until the holder is done or its lease ran out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable, Optional
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Awaitable, Callable, Optional, Protocol
+
+import redis.asyncio as aioredis
+from redis.exceptions import LockError
 
 logger = logging.getLogger(__name__)
 
@@ -20,12 +29,59 @@ logger = logging.getLogger(__name__)
 AnswerNext = Callable[[int], Awaitable[bool]]
 
 RETRY_MAX_SECONDS = 30.0
+LOCKED_RETRY_SECONDS = 0.5  # another process has the conversation: look again this soon
+
+
+class ConversationLocks(Protocol):
+    def hold(self, conversation_id: int) -> "AsyncIterator[bool]":
+        """An async context that holds the conversation's lock, yielding False if another has it."""
+
+
+class OneProcess:
+    """One server process: its workers already take a conversation one at a time."""
+
+    @asynccontextmanager
+    async def hold(self, conversation_id: int) -> AsyncIterator[bool]:
+        yield True
+
+
+class RedisLocks:
+    """A lease per conversation in Redis (redis-py's Lock: SET NX PX, released by token),
+    renewed while held, so a process that dies holds a conversation for one lease at most."""
+
+    def __init__(self, client: aioredis.Redis, prefix: str, lease_seconds: float) -> None:
+        self.redis = client
+        self.prefix = prefix
+        self.lease_seconds = lease_seconds
+
+    @asynccontextmanager
+    async def hold(self, conversation_id: int) -> AsyncIterator[bool]:
+        lock = self.redis.lock(f"{self.prefix}:conversation:{conversation_id}", timeout=self.lease_seconds,
+                               blocking=False)
+        if not await lock.acquire():
+            yield False
+            return
+        renewal = asyncio.create_task(self._renew(lock))
+        try:
+            yield True
+        finally:
+            renewal.cancel()
+            try:
+                await lock.release()
+            except LockError:
+                logger.warning("the lease on conversation %s ran out before its turn was done", conversation_id)
+
+    async def _renew(self, lock) -> None:
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            await lock.reacquire()
 
 
 class TurnWorkers:
-    def __init__(self, answer_next: AnswerNext, workers: int) -> None:
+    def __init__(self, answer_next: AnswerNext, workers: int, locks: Optional[ConversationLocks] = None) -> None:
         self._answer_next = answer_next
         self._workers = workers
+        self._locks = locks or OneProcess()
         self._waiting: asyncio.Queue[int] = asyncio.Queue()
         self._active: set[int] = set()  # queued or being worked on
         self._again: set[int] = set()  # new work arrived while a worker had the conversation
@@ -71,8 +127,12 @@ class TurnWorkers:
             conversation_id = await self._waiting.get()
             self._busy += 1
             failed = False
+            locked = False
             try:
-                await self._drain(conversation_id)
+                async with self._locks.hold(conversation_id) as held:
+                    locked = not held
+                    if held:
+                        await self._drain(conversation_id)
                 self._retries.pop(conversation_id, None)
             except asyncio.CancelledError:
                 raise
@@ -83,7 +143,9 @@ class TurnWorkers:
                 self._busy -= 1
                 self._active.discard(conversation_id)
                 self._again.discard(conversation_id)
-            if failed:
+            if locked:
+                self._retry_later(conversation_id, LOCKED_RETRY_SECONDS)
+            elif failed:
                 delay = self._retries[conversation_id] = min(RETRY_MAX_SECONDS, 2 * self._retries.get(conversation_id, 0.25))
                 self._retry_later(conversation_id, delay)
 

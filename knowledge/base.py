@@ -15,7 +15,7 @@ import math
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -93,6 +93,9 @@ class KnowledgeBase:
         self._lock = threading.RLock()
         self._index = VectorIndex(encoder.dimension, encoder.name, nprobe)
         self._phrasings: dict[int, Phrasing] = {}
+        # Called (in the writing thread) after a write changed what search finds, so that other
+        # server processes can be told to `refresh`; the knowledge base knows nothing of them.
+        self.change_listeners: list[Callable[[], None]] = []
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -117,6 +120,25 @@ class KnowledgeBase:
         logger.warning("knowledge index at %s is missing or out of date; rebuilding it", self.index_path)
         self._rebuild(expected)
         return "rebuilt"
+
+    def refresh(self) -> int:
+        """Catch up with writes made by another process: the articles whose published
+        phrasings differ from the index's are re-indexed. Returns how many articles changed.
+
+        Cheap when nothing changed (one read of the phrasings and a fingerprint), so a
+        process can call it on every notification and on a timer for the ones it missed.
+        """
+        expected = self._store.published_phrasings()
+        with self._lock:
+            if IndexSignature.fingerprint_of((p.id, p.text) for p in expected) == self._index.fingerprint:
+                return 0
+            mine = dict(self._phrasings)
+        theirs = {p.id: p for p in expected}
+        changed = {p.article_id for pid, p in mine.items() if pid not in theirs or theirs[pid].text != p.text}
+        changed |= {p.article_id for pid, p in theirs.items() if pid not in mine}
+        if changed:
+            self._reindex_articles(changed, notify=False)
+        return len(changed)
 
     def rebuild(self) -> int:
         """Re-encode every published phrasing; the index then matches the database exactly."""
@@ -179,7 +201,7 @@ class KnowledgeBase:
             raise ArticleError(f"no published article with slug {slug!r}")
         return self._store.record_feedback(article.id, helpful, source, nonce)
 
-    def _reindex_articles(self, article_ids: Iterable[int]) -> None:
+    def _reindex_articles(self, article_ids: Iterable[int], notify: bool = True) -> None:
         """Swap the changed articles' phrasings in the index; write the file only if search changed.
 
         Drafts and withdrawn articles have no phrasings in the index: saving a draft (the
@@ -201,6 +223,12 @@ class KnowledgeBase:
             self._phrasings.update((p.id, p) for p in fresh)
             self._index.fingerprint = IndexSignature.fingerprint_of((p.id, p.text) for p in self._phrasings.values())
             self._index.save(self.index_path)
+        if notify:
+            for listener in self.change_listeners:
+                try:
+                    listener()
+                except Exception:  # the write is done; the others catch up on their next check
+                    logger.exception("telling other processes of a knowledge change failed")
 
     # -- reading ---------------------------------------------------------------------
 

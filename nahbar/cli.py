@@ -199,8 +199,8 @@ def cmd_serve(_args: argparse.Namespace, notes: str = "") -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Train if needed, load the demo knowledge base if it is empty, and serve."""
+def _prepare_demo() -> str:
+    """Train if needed, load the demo knowledge base if it is empty; the staff login to print."""
     from bot.training import ensure_model
 
     settings = _settings()
@@ -211,11 +211,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"demo knowledge base loaded: {report.created} articles")
     del knowledge
     password = _demo_account()
-    notes = (
+    return (
         f"Staff login for the agent console ({settings.base_url}/login):\n"
         f"  username {DEMO_USER}\n  password {password}   (new on every demo start; role admin)\n"
     )
-    return cmd_serve(args, notes)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Train if needed, load the demo knowledge base if it is empty, and serve."""
+    return cmd_serve(args, _prepare_demo())
+
+
+def cmd_demo_data(_args: argparse.Namespace) -> int:
+    """What `demo` does before it serves, for scripts/cluster.sh, which starts the servers itself."""
+    print(_prepare_demo(), end="", flush=True)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -223,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="start the server").set_defaults(func=cmd_serve)
     commands.add_parser("demo", help="train if needed, load demo articles, start the server").set_defaults(func=cmd_demo)
+    commands.add_parser("demo-data", help="train if needed, load demo articles, print the demo login") \
+        .set_defaults(func=cmd_demo_data)
     commands.add_parser("train", help="train the Rasa model if its training data changed").set_defaults(func=cmd_train)
     action_server = commands.add_parser("actions", help="run the custom actions as a separate rasa_sdk action server")
     action_server.add_argument("--port", type=int, default=5055)

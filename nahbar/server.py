@@ -45,6 +45,7 @@ from helpdesk.web import widget_routes
 from knowledge.base import KnowledgeBase
 from knowledge.web import KnowledgeSite
 from nahbar.bad_input import bad_input
+from nahbar.cluster import Cluster
 from nahbar.database import make_engine
 from nahbar.services import action_context, connect, open_bridge, open_bridge_runs, open_knowledge
 from nahbar.settings import Settings, SettingsError
@@ -72,6 +73,7 @@ class Parts:
     bridge: Bridge
     bridge_runs: BridgeRuns
     templates: jinja2.Environment  # the one template environment of every console and page
+    cluster: Optional[Cluster] = None  # several processes: what they share through Redis
 
 
 PARTS = web.AppKey("parts", Parts)
@@ -103,7 +105,8 @@ async def build_parts(settings: Settings) -> Parts:
                           partial(make_engine, future=False)),
         settings.action_seconds,
     )
-    sio = create_socket_server()
+    cluster = await Cluster.connect(settings) if settings.redis_url else None
+    sio = create_socket_server(client_manager=cluster.manager if cluster else None)
     helpdesk = Helpdesk.build(
         HandoffStore(engine),
         conversations,
@@ -112,11 +115,12 @@ async def build_parts(settings: Settings) -> Parts:
         HandoffSettings(settings.max_message_chars, settings.agent_grace_seconds, settings.base_url),
         SocketNotifier(sio),
         brain.resume,
+        cluster.presence if cluster else None,
     )
     service = ConversationService(conversations, brain, helpdesk, ServiceSettings(
         settings.max_message_chars, settings.session_days, settings.turn_workers, settings.max_waiting_conversations,
-        settings.turn_seconds,
-    ))
+        settings.turn_seconds, sweep_seconds=settings.lease_seconds if cluster else 0.0,
+    ), cluster.locks if cluster else None, cluster.unavailable if cluster else lambda: False)
     templates = environment()
     auth = StaffAuth(
         staff,
@@ -129,7 +133,7 @@ async def build_parts(settings: Settings) -> Parts:
     return Parts(
         settings, engine, knowledge, brain, service, helpdesk, staff, auth,
         WidgetChannel(sio, service), AgentChannel(sio, helpdesk, auth), bridge,
-        await asyncio.to_thread(open_bridge_runs, engine, bridge), templates,
+        await asyncio.to_thread(open_bridge_runs, engine, bridge), templates, cluster,
     )
 
 
@@ -153,7 +157,7 @@ def create_app(parts: Parts) -> web.Application:
     app.add_subapp("/editor", EditorConsole(parts.bridge_runs, review, parts.knowledge, parts.auth, parts.templates).app())
     if settings.bridge_interval_minutes > 0:
         app.cleanup_ctx.append(_bridge_schedule(parts.bridge_runs, settings.bridge_interval_minutes * 60))
-    app.add_routes([web.get("/healthz", health)])
+    app.add_routes([web.get("/healthz", health), web.get("/livez", alive)])
 
     app.cleanup_ctx.append(_conversations(parts))
     return app
@@ -168,11 +172,17 @@ def _conversations(parts: Parts):
         # size (cores + 4) let the turn workers' steps queue /healthz and the consoles behind them.
         asyncio.get_running_loop().set_default_executor(
             ThreadPoolExecutor(max_workers=parts.settings.turn_workers * 2 + 16, thread_name_prefix="nahbar-db"))
+        if parts.cluster is not None:
+            await parts.cluster.start(parts.knowledge)
+        await parts.helpdesk.presence.start()
         await parts.helpdesk.queue.recover()
         await parts.helpdesk.queue.repair_bot_pauses(await asyncio.to_thread(parts.brain.paused_senders))
         await parts.service.start()
         yield
         await parts.service.stop()
+        await parts.helpdesk.presence.stop()
+        if parts.cluster is not None:
+            await parts.cluster.stop()
         parts.brain.close()
 
     return run
@@ -200,18 +210,31 @@ def _bridge_schedule(runs: BridgeRuns, interval_seconds: float):
     return schedule
 
 
+async def alive(_request: web.Request) -> web.Response:
+    """The load balancer's check: this process answers (whatever Redis does, see /healthz)."""
+    return web.json_response({"status": "alive"})
+
+
 async def health(request: web.Request) -> web.Response:
+    """200 while this process can serve; 503 when Redis, which several processes share, is
+    away, so the load balancer and the operator's monitoring both see it."""
     parts = request.app[PARTS]
     published = await asyncio.to_thread(parts.knowledge.count, "published")
-    return web.json_response(
-        {
-            "status": "ok",
-            "published_articles": published,
-            "indexed_phrasings": len(parts.knowledge),
-            "embedding_model": parts.knowledge.encoder.name,
-            "rasa_model": parts.brain.model_path.name,
-        }
-    )
+    body = {
+        "status": "ok",
+        "published_articles": published,
+        "indexed_phrasings": len(parts.knowledge),
+        "embedding_model": parts.knowledge.encoder.name,
+        "rasa_model": parts.brain.model_path.name,
+    }
+    if parts.cluster is not None:
+        problem = await parts.cluster.check()
+        body["redis"] = "ok" if problem is None else f"unreachable ({problem})"
+        body["process"] = parts.cluster.presence.process
+        if problem is not None:
+            body["status"] = "degraded"
+            return web.json_response(body, status=503)
+    return web.json_response(body)
 
 
 class ServerThread:

@@ -40,6 +40,10 @@ def open_knowledge(settings: Settings, engine: Engine) -> KnowledgeBase:
     knowledge = KnowledgeBase(store, load_encoder(settings.embedding_model), settings.index_path,
                               settings.index_kind, settings.index_nprobe)
     knowledge.open()
+    if settings.redis_url:  # other processes refresh their index when this one writes
+        from nahbar.cluster import tell_knowledge_changes
+
+        tell_knowledge_changes(settings, knowledge)
     return knowledge
 
 

@@ -66,6 +66,10 @@ class Settings:
     turn_seconds: float = 30.0  # the longest the bot may take for one message
     action_seconds: float = 10.0  # the longest one custom action may take
     tracker_cache: int = 2000  # Rasa trackers kept in memory
+    redis_url: Optional[str] = None  # set: several processes share presence, locks and events through Redis
+    redis_prefix: str = "nahbar"  # every Redis key and channel starts with it (several deployments, one Redis)
+    lease_seconds: float = 15.0  # presence and conversation leases: a dead process's run out after this
+    knowledge_check_seconds: float = 30.0  # several processes: how often each compares its index with the database
 
     @property
     def index_path(self) -> Path:
@@ -155,6 +159,14 @@ class Settings:
                 problems.append(f"{name}: {exc}")
             return path
 
+        redis_url = env.get("NAHBAR_REDIS_URL", "").strip() or None
+        if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+            problems.append(f"NAHBAR_REDIS_URL={redis_url!r} must be a Redis URL (e.g. redis://127.0.0.1:6379/0), "
+                            "or unset for one process without Redis")
+        redis_prefix = get("NAHBAR_REDIS_PREFIX", cls.redis_prefix)
+        if not redis_prefix.replace("-", "").replace("_", "").isalnum():
+            problems.append(f"NAHBAR_REDIS_PREFIX={redis_prefix!r} may hold only letters, digits, - and _")
+
         canned_path = data_file("NAHBAR_CANNED_REPLIES", load_canned_replies)
         topics_path = data_file("NAHBAR_PRIVATE_TOPICS", PrivateTopics.load)
 
@@ -194,6 +206,11 @@ class Settings:
             turn_seconds=number("NAHBAR_TURN_SECONDS", cls.turn_seconds, float, 1.0, 600.0),
             action_seconds=number("NAHBAR_ACTION_SECONDS", cls.action_seconds, float, 0.5, 600.0),
             tracker_cache=int(number("NAHBAR_TRACKER_CACHE", cls.tracker_cache, int, 0, 1_000_000)),
+            redis_url=redis_url,
+            redis_prefix=redis_prefix,
+            lease_seconds=number("NAHBAR_LEASE_SECONDS", cls.lease_seconds, float, 1.0, 600.0),
+            knowledge_check_seconds=number("NAHBAR_KNOWLEDGE_CHECK_SECONDS", cls.knowledge_check_seconds, float,
+                                           0.5, 86400.0),
         )
         if settings.rasa_model is not None and not settings.rasa_model.is_file():
             problems.append(f"NAHBAR_RASA_MODEL={str(settings.rasa_model)!r} is not a file (train one with `nahbar train`)")

@@ -18,6 +18,15 @@ if [ -z "${DATABASE_URL:-}" ]; then
   fi
 fi
 echo "storage tests: SQLite${DATABASE_URL:+ and $DATABASE_URL}"
+if [ -z "${NAHBAR_TEST_REDIS_URL:-}" ]; then
+  candidate="redis://127.0.0.1:6379/0"
+  if "$PY" -c "import redis, sys; redis.Redis.from_url(sys.argv[1], socket_timeout=2).ping()" "$candidate" 2>/dev/null; then
+    export NAHBAR_TEST_REDIS_URL="$candidate"
+  else
+    echo "note: no Redis at $candidate; the tests of several processes are skipped"
+  fi
+fi
+echo "Redis: ${NAHBAR_TEST_REDIS_URL:-none}"
 # Dependencies point one way (pyproject.toml, [tool.importlinter]); a broken contract stops here.
 contracts="$("$(dirname "$PY")/lint-imports" --no-cache 2>&1)" || { echo "$contracts"; exit 1; }
 echo "$contracts" | tail -n 1

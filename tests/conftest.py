@@ -35,6 +35,7 @@ PASSWORD = "correct horse battery staple"
 METRICS_TOKEN = "test-metrics-token"
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("NAHBAR_TEST_REDIS_URL", "")  # scripts/test.sh sets it when the machine's Redis answers
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL.startswith("postgresql") else [])
 
 

@@ -295,7 +295,7 @@ async def test_waiting_and_first_response_times_are_recorded_per_chat(server, wi
 async def nobody_online(server) -> None:
     """Agents of earlier tests have closed their consoles; wait until the server has seen it."""
     for _ in range(100):
-        if not server.parts.helpdesk.presence.agents_online():
+        if not await server.parts.helpdesk.presence.agents_online():
             return
         await asyncio.sleep(0.05)
     raise AssertionError("an agent console is still connected")

@@ -1,22 +1,60 @@
-"""Presence: who is connected, and when an agent counts as gone (the in-process implementation)."""
+"""Presence: who is connected, and when an agent counts as gone.
+
+Every behaviour holds for both implementations: one process's memory, and leases in
+Redis shared by several processes (on the machine's Redis, under a prefix of its own).
+"""
 
 import asyncio
+import uuid
 
-from helpdesk.presence import LocalPresence
+import pytest
+import redis.asyncio as aioredis
+
+from helpdesk.presence import LocalPresence, RedisPresence
+from tests.conftest import REDIS_URL
+
+KINDS = ["local"] + (["redis"] if REDIS_URL else [])
 
 
-async def test_an_agent_is_gone_only_after_the_grace_period_without_a_reconnect():
-    presence = LocalPresence(grace_seconds=0.05)
+@pytest.fixture(params=KINDS)
+async def make_presence(request):
+    """Makes presences; with Redis, those of one test are processes of one deployment."""
+    prefix = f"nahbar-test-{uuid.uuid4().hex[:8]}"
+    client = aioredis.Redis.from_url(REDIS_URL) if request.param == "redis" else None
+    made = []
+
+    async def make(grace_seconds: float, lease_seconds: float = 5.0):
+        if client is None:
+            presence = LocalPresence(grace_seconds=grace_seconds)
+        else:
+            presence = RedisPresence(client, prefix, grace_seconds, lease_seconds)
+        await presence.start()
+        made.append(presence)
+        return presence
+
+    make.kind = request.param
+    yield make
+    for presence in made:
+        await presence.stop()
+    if client is not None:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}:*")]
+        if keys:
+            await client.delete(*keys)
+        await client.close()
+
+
+async def test_an_agent_is_gone_only_after_the_grace_period_without_a_reconnect(make_presence):
+    presence = await make_presence(0.05)
     gone: asyncio.Queue = asyncio.Queue()
     presence.on_agent_gone(gone.put)
     await presence.agent_connected(7)
     await presence.agent_disconnected(7)
-    assert presence.agents_online() == []
+    assert await presence.agents_online() == []
     assert await asyncio.wait_for(gone.get(), 2) == 7
 
 
-async def test_an_agent_who_reconnects_within_the_grace_period_keeps_their_chats():
-    presence = LocalPresence(grace_seconds=0.2)
+async def test_an_agent_who_reconnects_within_the_grace_period_keeps_their_chats(make_presence):
+    presence = await make_presence(0.2)
     gone: asyncio.Queue = asyncio.Queue()
     presence.on_agent_gone(gone.put)
     await presence.agent_connected(7)
@@ -25,29 +63,29 @@ async def test_an_agent_who_reconnects_within_the_grace_period_keeps_their_chats
     await presence.agent_connected(8)
     await presence.agent_disconnected(8)  # started later than 7's would have: when it fires, 7's would have too
     assert await asyncio.wait_for(gone.get(), 2) == 8
-    assert gone.empty() and presence.agents_online() == [7]
+    assert gone.empty() and await presence.agents_online() == [7]
 
 
-async def test_an_agent_with_two_consoles_open_is_online_until_both_close():
-    presence = LocalPresence(grace_seconds=60)
+async def test_an_agent_with_two_consoles_open_is_online_until_both_close(make_presence):
+    presence = await make_presence(60)
     await presence.agent_connected(3)
     await presence.agent_connected(3)
     await presence.agent_disconnected(3)
-    assert presence.agents_online() == [3]
+    assert await presence.agents_online() == [3]
 
 
-async def test_a_customer_arrives_with_the_first_widget_and_leaves_with_the_last():
-    presence = LocalPresence(grace_seconds=60)
+async def test_a_customer_arrives_with_the_first_widget_and_leaves_with_the_last(make_presence):
+    presence = await make_presence(60)
     assert await presence.customer_connected(5) is True
     assert await presence.customer_connected(5) is False  # a second tab
     assert await presence.customer_disconnected(5) is False
-    assert presence.customer_present(5)
+    assert await presence.customer_present(5)
     assert await presence.customer_disconnected(5) is True
-    assert not presence.customer_present(5)
+    assert not await presence.customer_present(5)
 
 
-async def test_agents_who_held_chats_before_a_restart_are_gone_unless_they_come_back():
-    presence = LocalPresence(grace_seconds=0.05)
+async def test_agents_who_held_chats_before_a_restart_are_gone_unless_they_come_back(make_presence):
+    presence = await make_presence(0.05)
     gone: asyncio.Queue = asyncio.Queue()
     presence.on_agent_gone(gone.put)
     await presence.agent_connected(2)  # came back at once
@@ -55,3 +93,28 @@ async def test_agents_who_held_chats_before_a_restart_are_gone_unless_they_come_
     assert await asyncio.wait_for(gone.get(), 2) == 1
     await asyncio.sleep(0.1)
     assert gone.empty()
+
+
+async def test_a_customer_with_widgets_on_two_processes_arrives_once_and_leaves_with_the_last(make_presence):
+    if make_presence.kind == "local":
+        pytest.skip("one process has no other")
+    first, second = await make_presence(60), await make_presence(60)
+    assert await first.customer_connected(9) is True
+    assert await second.customer_connected(9) is False
+    assert await first.customer_disconnected(9) is False
+    assert await second.customer_present(9) and await first.customer_present(9)
+    assert await second.customer_disconnected(9) is True
+
+
+async def test_an_agent_on_a_process_that_died_is_offline_after_the_lease_and_gone_after_the_grace(make_presence):
+    if make_presence.kind == "local":
+        pytest.skip("one process has no other")
+    dead = await make_presence(grace_seconds=0.3, lease_seconds=1.0)
+    watcher = await make_presence(grace_seconds=0.3, lease_seconds=1.0)
+    gone: asyncio.Queue = asyncio.Queue()
+    watcher.on_agent_gone(gone.put)
+    await dead.agent_connected(4)
+    dead._task.cancel()  # killed: no disconnect, no more renewals
+    assert await watcher.agents_online() == [4]
+    assert await asyncio.wait_for(gone.get(), 5) == 4
+    assert await watcher.agents_online() == []

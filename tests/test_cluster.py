@@ -1,0 +1,232 @@
+"""Several server processes behind HAProxy, started as an operator does (scripts/cluster.sh),
+on the machine's PostgreSQL and Redis: a customer and an agent on different processes, a
+process killed under traffic, a publication that reaches every process.
+
+Each cluster has a database and a Redis key prefix of its own, and is stopped by the PID
+of the script, which stops what it started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Iterator
+
+import aiohttp
+import pytest
+import sqlalchemy as sa
+
+from benchmarks.server_process import ClusterProcess
+from nahbar.settings import PROJECT_ROOT
+from tests.agent_client import AgentClient, StaffBrowser
+from tests.conftest import POSTGRES_URL, REDIS_URL
+from tests.delivery_oracle import assert_nothing_lost, collect_the_rest, converse, open_turns, wait_until
+from tests.resending_client import ResendingCustomer
+from tests.test_editor import TRAILER_ANSWER, TRAILER_QUESTIONS
+from tests.widget_client import WidgetClient
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not (POSTGRES_URL and REDIS_URL), reason="needs the machine's PostgreSQL and Redis"),
+]
+
+ASK_FOR_PERSON = "I want to talk to a person"
+SETTINGS = {
+    "NAHBAR_AGENT_GRACE_SECONDS": "2",
+    "NAHBAR_LEASE_SECONDS": "3",
+    # Far longer than any test: a publication must reach the other process by notification.
+    "NAHBAR_KNOWLEDGE_CHECK_SECONDS": "3600",
+}
+
+
+def start_cluster(rasa_model: Path, processes: int) -> ClusterProcess:
+    return ClusterProcess(PROJECT_ROOT, processes, POSTGRES_URL, REDIS_URL,
+                          {**SETTINGS, "NAHBAR_RASA_MODEL": str(rasa_model)}).start()
+
+
+@pytest.fixture(scope="module")
+def cluster(rasa_model: Path) -> Iterator[ClusterProcess]:
+    """Two processes that every test here leaves running."""
+    running = start_cluster(rasa_model, 2)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def doomed_cluster(rasa_model: Path) -> Iterator[ClusterProcess]:
+    """Two processes of which the test kills one."""
+    running = start_cluster(rasa_model, 2)
+    yield running
+    running.stop()
+
+
+async def agent_on(cluster: ClusterProcess, process: int) -> AgentClient:
+    client = AgentClient(cluster.process_urls[process - 1])
+    return await (await client.login(cluster.username, cluster.password)).connect()
+
+
+async def claimed_across(customer: WidgetClient, agent: AgentClient) -> int:
+    await customer.ask(ASK_FOR_PERSON)
+    status = await customer.next_matching("handoff", lambda s: s["state"] == "waiting")
+    await agent.next_matching("overview", lambda o: any(i["reference"] == status["reference"] for i in o["waiting"]))
+    assert (await agent.call("claim", conversation_id=status["reference"]))["ok"]
+    await customer.next_matching("bot_uttered", lambda m: m["sender"] == "system" and "has joined" in m["text"])
+    await customer.next_matching("handoff", lambda s: s["state"] == "agent")
+    return status["reference"]
+
+
+async def test_a_customer_on_one_process_and_an_agent_on_another_talk_both_ways(cluster):
+    customer = await WidgetClient(cluster.process_urls[0]).open(language="en")
+    agent = await agent_on(cluster, 2)
+    try:
+        reference = await claimed_across(customer, agent)
+
+        assert (await agent.call("typing", conversation_id=reference, typing=True))["ok"]
+        assert (await customer.next("agent_typing"))["typing"] is True
+        assert (await agent.call("reply", conversation_id=reference, text="Hi, how can I help?"))["ok"]
+        reply = await customer.next_matching("bot_uttered", lambda m: m["sender"] == "agent")
+        assert reply["text"] == "Hi, how can I help?"
+
+        await customer.sio.emit("customer_typing", {"typing": True})
+        typing = await agent.next_matching("customer_typing", lambda t: t["conversation_id"] == reference)
+        assert typing["typing"] is True
+        await customer.send("My order 4711 never arrived")
+        received = await agent.next_matching(
+            "message", lambda m: m["conversation_id"] == reference and m["message"]["sender"] == "customer")
+        assert received["message"]["text"] == "My order 4711 never arrived"
+        await customer.next("message_handled")  # the agent has it; the bot stayed silent
+
+        assert (await agent.call("hand_back", conversation_id=reference))["ok"]
+        await customer.next_matching("bot_uttered", lambda m: m["sender"] == "system" and "assistant" in m["text"])
+        replies = await customer.ask("How long does delivery take?")
+        assert [r["sender"] for r in replies] and all(r["sender"] == "bot" for r in replies)
+    finally:
+        await customer.close()
+        await agent.close()
+
+
+async def test_an_editor_publishes_on_one_process_and_the_next_customer_on_another_gets_the_answer(cluster):
+    agent = await agent_on(cluster, 1)
+    try:
+        for question in TRAILER_QUESTIONS:  # three private chats, each on the other process
+            await resolved_by(agent, cluster.process_urls[1], question)
+    finally:
+        await agent.close()
+
+    editor = StaffBrowser(cluster.process_urls[0])
+    try:
+        assert (await editor.login(cluster.username, cluster.password)).status == 303
+        group_id, csrf = await bridge_draft(editor, cluster.process_urls[0])
+        async with editor.http.post(f"{cluster.process_urls[0]}/editor/drafts/{group_id}/approve",
+                                    allow_redirects=False, data={
+                                        "csrf_token": csrf, "question": "Can I rent a child trailer for a weekend?",
+                                        "answer": TRAILER_ANSWER}) as response:
+            assert response.status == 303
+    finally:
+        await editor.close()
+    slug = published_slug(cluster, "trailer")
+
+    fourth = await WidgetClient(cluster.process_urls[1]).open(language="en")
+    try:
+        replies = await fourth.ask("Could I borrow a trailer for my children over the weekend?")
+        assert f"/kb/{slug}" in replies[0]["text"]  # at once: process 1 told process 2 through Redis
+    finally:
+        await fourth.close()
+
+
+async def resolved_by(agent: AgentClient, url: str, question: str) -> None:
+    customer = await WidgetClient(url).open(language="en")
+    try:
+        await customer.ask(question)
+        await customer.ask(ASK_FOR_PERSON)
+        status = await customer.next_matching("handoff", lambda s: s["state"] == "waiting")
+        assert (await agent.call("claim", conversation_id=status["reference"]))["ok"]
+        await agent.call("reply", conversation_id=status["reference"], text=TRAILER_ANSWER)
+        answer = await agent.call("resolve", conversation_id=status["reference"], summary="trailer rental explained",
+                                  kind="general")
+        assert answer["ok"], answer
+    finally:
+        await customer.close()
+
+
+async def bridge_draft(editor: StaffBrowser, url: str) -> tuple[str, str]:
+    """Run the bridge from the console and wait for the draft it makes: (group id, CSRF token)."""
+    async with editor.http.get(f"{url}/editor") as page:
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', await page.text()).group(1)
+    async with editor.http.post(f"{url}/editor/run", data={"csrf_token": csrf}) as response:
+        assert response.status == 202, await response.text()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 120
+    while True:
+        async with editor.http.get(f"{url}/editor") as page:
+            found = re.search(r'href="/editor/drafts/(\d+)">[^<]*trailer', await page.text())
+        if found:
+            return found.group(1), csrf
+        assert loop.time() < deadline, "the bridge run made no draft"
+        await asyncio.sleep(1)
+
+
+def published_slug(cluster: ClusterProcess, word: str) -> str:
+    from knowledge.schema import articles
+
+    engine = sa.create_engine(cluster.database_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.select(articles.c.slug).where(
+                articles.c.status == "published", articles.c.question.contains(word))).scalar_one()
+    finally:
+        engine.dispose()
+
+
+async def test_when_the_agents_process_is_killed_the_chat_goes_back_to_the_queue(doomed_cluster):
+    customer = await WidgetClient(doomed_cluster.process_urls[0]).open(language="en")
+    agent = await agent_on(doomed_cluster, 2)
+    try:
+        reference = await claimed_across(customer, agent)
+        await asyncio.to_thread(doomed_cluster.kill, 2)
+        # The lease (3 s) runs out, then the grace period (2 s): the chat is released once.
+        notice = await customer.next_matching(
+            "bot_uttered", lambda m: m["sender"] == "system" and "lost the connection" in m["text"], timeout=30)
+        assert "back in the queue" in notice["text"]
+        status = await customer.next_matching("handoff", lambda s: s["state"] == "waiting", timeout=10)
+        assert status["reference"] == reference
+    finally:
+        await customer.close()
+        agent.sio = agent._socket()  # its process is gone: nothing to disconnect
+        await agent.browser.close()
+
+
+async def test_a_process_killed_under_traffic_loses_no_acknowledged_message(doomed_cluster):
+    engine = sa.create_engine(doomed_cluster.database_url)
+    customers = [ResendingCustomer(doomed_cluster.url, f"c{n}") for n in range(8)]
+    talking = asyncio.create_task(converse(customers))
+    try:
+        await wait_until(lambda: sum(len(c.sent) for c in customers) >= 12, 120, "the first messages")
+        await asyncio.to_thread(doomed_cluster.kill, 1)
+        await asyncio.wait_for(talking, 300)
+        await wait_until(lambda: open_turns(engine) == 0, 120, "every open turn answered by the other process")
+        await collect_the_rest(customers)
+        assert_nothing_lost(engine, customers)
+        assert sum(c.reconnects for c in customers) >= 1  # the customers of the killed process came back
+    finally:
+        talking.cancel()
+        for customer in customers:
+            await customer.close()
+        engine.dispose()
+
+
+async def test_the_balancer_pins_a_browser_to_one_process_with_a_cookie(cluster):
+    """rasa-webchat polls before it upgrades: every request of one browser must reach one process."""
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        seen = set()
+        for _ in range(6):
+            async with browser.get(f"{cluster.url}/healthz") as response:
+                seen.add((await response.json())["process"])
+    assert len(seen) == 1
+    async with aiohttp.ClientSession() as cookieless:
+        spread = set()
+        for _ in range(6):
+            async with cookieless.get(f"{cluster.url}/healthz") as response:
+                spread.add((await response.json())["process"])
+    assert len(spread) == 2  # without the cookie, round robin: both processes serve
