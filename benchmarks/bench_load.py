@@ -1,4 +1,4 @@
-"""Load on one server process: N customers × M messages over socket.io, the database the oracle.
+"""Load on Nahbar: N customers × M messages over socket.io, the database the oracle.
 
 Each customer connects like a widget, sends its messages one after the other (the next
 when the server says the turn is over, or after a time limit), and records what arrives.
@@ -13,6 +13,12 @@ demo knowledge base and the same trained model, one after the other, so today's 
 
     git worktree add /tmp/base main
     .venv/bin/python benchmarks/bench_load.py --customers 100 --messages 20 --tree /tmp/base --tree .
+
+With `--processes N` (repeatable) the working tree runs as `scripts/cluster.sh N` instead:
+N processes behind HAProxy on the machine's PostgreSQL and Redis, the customers connecting
+through the balancer; so one and two processes are measured side by side in one run:
+
+    .venv/bin/python benchmarks/bench_load.py --customers 200 --messages 20 --processes 1 --processes 2
 
 Only 127.0.0.1 is contacted; every wait is bounded; the servers it started are stopped.
 """
@@ -40,7 +46,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.server_process import ServerProcess, get  # noqa: E402
+from benchmarks.server_process import ClusterProcess, ServerProcess, get  # noqa: E402
 from helpdesk.conversations import hash_token  # noqa: E402
 
 MESSAGES = [
@@ -68,8 +74,9 @@ class LoadResult:
     customers: list[Customer]
     seconds: float
     lag_ms: list[float]
-    rss_mib: list[float]
+    rss_mib: list[float]  # all server processes together, sampled every second
     server_cpu_seconds: Optional[float] = None
+    processes: int = 1
 
     @property
     def sent(self) -> int:
@@ -83,7 +90,9 @@ class LoadResult:
             "first_reply_p50_ms": _p(first, 50), "first_reply_p99_ms": _p(first, 99),
             "first_reply_max_ms": round(max(first), 1) if first else None,
             "loop_lag_p50_ms": _p(self.lag_ms, 50), "loop_lag_p99_ms": _p(self.lag_ms, 99),
+            "processes": self.processes,
             "rss_max_mib": round(max(self.rss_mib), 1) if self.rss_mib else None,
+            "rss_max_mib_per_process": round(max(self.rss_mib) / self.processes, 1) if self.rss_mib else None,
             "server_cpu_ms_per_message": (round(self.server_cpu_seconds * 1000 / self.sent, 1)
                                           if self.server_cpu_seconds is not None and self.sent else None),
             "server_cores_busy": (round(self.server_cpu_seconds / self.seconds, 2)
@@ -174,51 +183,56 @@ async def probe_lag(url: str, stop: asyncio.Event, lag: list[float]) -> None:
             pass
 
 
-def cpu_seconds(pid: Optional[int]) -> Optional[float]:
-    """User plus system CPU time the process has used so far."""
-    if pid is None:
-        return None
+def cpu_seconds(pids: list[int]) -> Optional[float]:
+    """User plus system CPU time the server processes have used so far."""
+    total = 0.0
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total if pids else None
 
 
-async def sample_rss(pid: Optional[int], stop: asyncio.Event, rss: list[float]) -> None:
-    while pid is not None and not stop.is_set():
+async def sample_rss(pids: list[int], stop: asyncio.Event, rss: list[float]) -> None:
+    while pids and not stop.is_set():
+        total = 0.0
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    rss.append(int(line.split()[1]) / 1024)
+            for pid in pids:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) / 1024
         except OSError:
             return
+        rss.append(total)
         try:
             await asyncio.wait_for(stop.wait(), 1.0)
         except asyncio.TimeoutError:
             pass
 
 
-async def run_load(url: str, customers: int, messages: int, pid: Optional[int] = None,
+async def run_load(url: str, customers: int, messages: int, pids: Optional[list[int]] = None,
                    turn_timeout: float = 120.0, ramp_seconds: float = 2.0) -> LoadResult:
     texts = [MESSAGES[i % len(MESSAGES)] for i in range(messages)]
     stop = asyncio.Event()
     lag: list[float] = []
     rss: list[float] = []
-    probes = [asyncio.create_task(probe_lag(url, stop, lag)), asyncio.create_task(sample_rss(pid, stop, rss))]
+    pids = pids or []
+    probes = [asyncio.create_task(probe_lag(url, stop, lag)), asyncio.create_task(sample_rss(pids, stop, rss))]
 
     async def staggered(index: int) -> Customer:
         await asyncio.sleep(ramp_seconds * index / max(1, customers))
         return await one_customer(url, texts, turn_timeout, index)
 
-    start, cpu_start = time.perf_counter(), cpu_seconds(pid)
+    start, cpu_start = time.perf_counter(), cpu_seconds(pids)
     results = await asyncio.gather(*(staggered(i) for i in range(customers)))
     seconds = time.perf_counter() - start
-    cpu_end = cpu_seconds(pid)
+    cpu_end = cpu_seconds(pids)
     stop.set()
     await asyncio.gather(*probes)
     cpu = cpu_end - cpu_start if cpu_start is not None and cpu_end is not None else None
-    return LoadResult(list(results), seconds, lag, rss, cpu)
+    return LoadResult(list(results), seconds, lag, rss, cpu, max(1, len(pids)))
 
 
 def check(database_url: str, result: LoadResult) -> dict[str, int]:
@@ -281,10 +295,15 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100)
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--tree", action="append", type=Path, help="a code tree to run (repeat for side by side)")
+    parser.add_argument("--processes", action="append", type=int,
+                        help="run the working tree as scripts/cluster.sh N behind HAProxy (repeat for side by side)")
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test",
+                        help="the PostgreSQL server for --processes (a database of its own is made there)")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="the Redis for --processes")
     parser.add_argument("--turn-timeout", type=float, default=120.0)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    trees = args.tree or [ROOT]
+    trees = args.tree or ([] if args.processes else [ROOT])
     from bot.training import model_path
 
     model = model_path(ROOT / "models")
@@ -300,12 +319,25 @@ def main() -> None:
             server.load_demo()
             server.start()
             try:
-                result = asyncio.run(run_load(server.url, args.customers, args.messages, server.process.pid,
+                result = asyncio.run(run_load(server.url, args.customers, args.messages, [server.process.pid],
                                               args.turn_timeout))
             finally:
                 server.stop()
             figures = {"tree": str(tree), "commit": _commit(tree), **result.figures(),
                        **{f"db_{k}": v for k, v in check(server.database_url, result).items()}}
+            report.append(figures)
+            print(json.dumps(figures), flush=True)
+        for processes in args.processes or []:
+            cluster = ClusterProcess(ROOT, processes, args.postgres, args.redis, {"NAHBAR_RASA_MODEL": str(model)},
+                                     log=workdir / f"cluster-{processes}.log").start()
+            try:
+                result = asyncio.run(run_load(cluster.url, args.customers, args.messages, cluster.pids,
+                                              args.turn_timeout))
+                problems = check(cluster.database_url, result)
+            finally:
+                cluster.stop()
+            figures = {"tree": f"cluster of {processes}", "commit": f"{_commit(ROOT)}×{processes}",
+                       **result.figures(), **{f"db_{k}": v for k, v in problems.items()}}
             report.append(figures)
             print(json.dumps(figures), flush=True)
     finally:

@@ -102,11 +102,13 @@ class ClusterProcess:
         self.tree = tree.resolve()
         self.processes = processes
         tag = os.urandom(4).hex()
+        self.redis_url = redis_url
+        self.redis_prefix = f"nahbar-{tag}"
         self.database_url = make_url(postgres_url).set(database=f"nahbar_cluster_{tag}").render_as_string(
             hide_password=False)
         self.env = {
             **os.environ, "DATABASE_URL": self.database_url, "NAHBAR_REDIS_URL": redis_url,
-            "NAHBAR_REDIS_PREFIX": f"nahbar-{tag}", "NAHBAR_BALANCER_PORT": "0",
+            "NAHBAR_REDIS_PREFIX": self.redis_prefix, "NAHBAR_BALANCER_PORT": "0",
             "NAHBAR_BRIDGE_INTERVAL_MINUTES": "0", "TF_CPP_MIN_LOG_LEVEL": "3", **(extra_env or {}),
         }
         self.log = log or Path(os.environ.get("TMPDIR", "/tmp")) / f"nahbar-cluster-{tag}.log"
@@ -154,6 +156,16 @@ class ClusterProcess:
                 self.process.kill()
                 self.process.wait()
         self._drop_database()
+        self._forget_keys()
+
+    def _forget_keys(self) -> None:
+        import redis
+
+        client = redis.Redis.from_url(self.redis_url)
+        keys = list(client.scan_iter(match=f"{self.redis_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
 
     def _drop_database(self) -> None:
         import sqlalchemy as sa

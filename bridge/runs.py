@@ -37,6 +37,14 @@ class RunState:
     finished_at: Optional[datetime]
 
 
+def create_tables(engine: Engine) -> None:
+    """The bridge's tables and the lock's one row."""
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        if conn.execute(select(lock.c.id).where(lock.c.id == 1)).first() is None:
+            conn.execute(insert(lock).values(id=1, run_id=None, expires_at=None))
+
+
 class AlreadyRunning(RuntimeError):
     """Another bridge run holds the lock; the message says which."""
 
@@ -48,10 +56,7 @@ class BridgeRuns:
         self.lease = lease
 
     def create_tables(self) -> None:
-        metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            if conn.execute(select(lock.c.id).where(lock.c.id == 1)).first() is None:
-                conn.execute(insert(lock).values(id=1, run_id=None, expires_at=None))
+        create_tables(self.engine)
 
     def start(self, started_by: str) -> int:
         """Take the lock and record a new run; AlreadyRunning if another run holds it."""

@@ -199,11 +199,22 @@ def cmd_serve(_args: argparse.Namespace, notes: str = "") -> int:
     return 0
 
 
+def cmd_db_init(_args: argparse.Namespace) -> int:
+    """Create every table; for several processes on an empty database, run once before they start."""
+    from nahbar.services import connect, create_schema
+
+    create_schema(connect(_settings()))
+    print("every table is there")
+    return 0
+
+
 def _prepare_demo() -> str:
     """Train if needed, load the demo knowledge base if it is empty; the staff login to print."""
     from bot.training import ensure_model
+    from nahbar.services import connect, create_schema
 
     settings = _settings()
+    create_schema(connect(settings))
     ensure_model(settings.models_dir)
     knowledge = _knowledge()
     if knowledge.count() == 0:
@@ -235,6 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="train if needed, load demo articles, start the server").set_defaults(func=cmd_demo)
     commands.add_parser("demo-data", help="train if needed, load demo articles, print the demo login") \
         .set_defaults(func=cmd_demo_data)
+    db = commands.add_parser("db", help="the database").add_subparsers(dest="db_command", required=True)
+    db.add_parser("init", help="create every table (once, before several processes start)").set_defaults(func=cmd_db_init)
     commands.add_parser("train", help="train the Rasa model if its training data changed").set_defaults(func=cmd_train)
     action_server = commands.add_parser("actions", help="run the custom actions as a separate rasa_sdk action server")
     action_server.add_argument("--port", type=int, default=5055)

@@ -33,6 +33,19 @@ def connect(settings: Settings) -> Engine:
     return engine
 
 
+def create_schema(engine: Engine) -> None:
+    """Every part's tables, made once before several server processes start on an empty
+    database (side by side, they would race to create the same tables)."""
+    from bridge.runs import create_tables as create_bridge_tables
+    from helpdesk.schema import metadata as helpdesk_tables
+    from knowledge.schema import metadata as knowledge_tables
+    from staff.schema import metadata as staff_tables
+
+    for tables in (knowledge_tables, staff_tables, helpdesk_tables):
+        tables.create_all(engine)
+    create_bridge_tables(engine)
+
+
 def open_knowledge(settings: Settings, engine: Engine) -> KnowledgeBase:
     """The knowledge base with its tables created and its index checked against the database."""
     store = ArticleStore(engine)

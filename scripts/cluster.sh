@@ -65,17 +65,30 @@ for k in $(seq 1 "$N"); do
 done
 
 # A process is ready when it answers /livez; one that exits first stops the whole cluster.
-"$PY" - "${PORTS[@]}" <<'PYEOF' || { for k in $(seq 1 "$N"); do echo "--- process $k log:"; tail -n 30 "$RUN/process-$k.log"; done >&2; exit 1; }
+READY=()
+for k in $(seq 1 "$N"); do READY+=("${PIDS[$((k - 1))]}:${PORTS[$((k - 1))]}"); done
+"$PY" - "${READY[@]}" <<'PYEOF' || { for k in $(seq 1 "$N"); do echo "--- process $k log:"; tail -n 30 "$RUN/process-$k.log"; done >&2; exit 1; }
 import sys, time, urllib.request
+
+def running(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
 deadline = time.monotonic() + 600
-for port in sys.argv[1:]:
+for pair in sys.argv[1:]:
+    pid, port = pair.split(":")
     while True:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=2).read()
             break
         except OSError:
+            if not running(pid):
+                sys.exit(f"the process on port {port} stopped while starting")
             if time.monotonic() > deadline:
-                sys.exit(f"process on port {port} did not start within 600 s")
+                sys.exit(f"the process on port {port} did not start within 600 s")
             time.sleep(0.3)
 PYEOF
 

@@ -110,3 +110,23 @@ def test_saving_a_draft_leaves_the_index_file_alone(demo_knowledge):
     demo_knowledge.set_status("can-i-bring-my-dog-on-a-tour", "published", actor="editor")
     assert demo_knowledge.index_path.stat().st_mtime_ns != before  # publishing changes search: written
     assert demo_knowledge.search("dogs on tours?")[0].article.slug == "can-i-bring-my-dog-on-a-tour"
+
+
+def test_another_process_catches_up_with_a_publication_and_a_withdrawal_on_refresh(demo_knowledge, store, tmp_path):
+    other = KnowledgeBase(store, demo_knowledge.encoder, tmp_path / "other" / "knowledge.faiss")
+    other.open()
+    told = []
+    demo_knowledge.change_listeners.append(lambda: told.append(True))
+    demo_knowledge.save(ArticleInput.from_mapping(
+        {"slug": "puncture", "language": "en", "question": "How do I fix a flat tyre?", "answer": "Patch kit."}),
+        actor="test")
+    assert told == [True]  # the writer tells the others ...
+    assert other.search("How do I fix a flat tyre?")[0].article.slug != "puncture"
+    assert other.refresh() == 1  # ... and they catch up, or on their next check if the news was lost
+    assert other.search("How do I fix a flat tyre?")[0].article.slug == "puncture"
+    assert other.refresh() == 0
+
+    demo_knowledge.set_status("puncture", "withdrawn", actor="test")
+    assert other.refresh() == 1
+    assert all(hit.article.slug != "puncture" for hit in other.search("How do I fix a flat tyre?"))
+    assert len(other) == len(demo_knowledge)

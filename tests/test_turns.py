@@ -2,8 +2,13 @@
 work that arrives while a conversation is being answered, and retries after a failure."""
 
 import asyncio
+import uuid
 
-from helpdesk.turns import TurnWorkers
+import pytest
+import redis.asyncio as aioredis
+
+from helpdesk.turns import RedisLocks, TurnWorkers
+from tests.conftest import REDIS_URL
 
 
 class Inbox:
@@ -88,3 +93,48 @@ async def test_a_failed_answer_is_tried_again_later(monkeypatch):
     finally:
         await workers.stop()
     assert inbox.answered == [(7, "hello")]
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs Redis")
+async def test_two_processes_sharing_conversations_never_answer_one_at_the_same_time():
+    """Each process's workers take a conversation's lock in Redis first; the one that finds it
+    taken looks again shortly, so every message is answered once, in order, by one at a time."""
+    client = aioredis.Redis.from_url(REDIS_URL)
+    prefix = f"nahbar-test-{uuid.uuid4().hex[:8]}"
+    inbox = Inbox()
+    processes = [TurnWorkers(inbox.answer_next, 4, RedisLocks(client, prefix, lease_seconds=5)) for _ in range(2)]
+    for workers in processes:
+        workers.start()
+    try:
+        for n in range(5):
+            for conversation_id in (1, 2, 3):
+                inbox.add(conversation_id, f"m{n}")
+                for workers in processes:  # both processes hear of the same work
+                    workers.submit(conversation_id)
+        await asyncio.wait_for(inbox.done.wait(), 30)
+        assert inbox.overlaps == 0
+        for conversation_id in (1, 2, 3):
+            assert [text for c, text in inbox.answered if c == conversation_id] == [f"m{n}" for n in range(5)]
+    finally:
+        for workers in processes:
+            await workers.stop()
+        await client.close()
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs Redis")
+async def test_a_conversation_locked_by_a_process_that_died_is_answered_once_its_lease_runs_out():
+    client = aioredis.Redis.from_url(REDIS_URL)
+    prefix = f"nahbar-test-{uuid.uuid4().hex[:8]}"
+    dead = client.lock(f"{prefix}:conversation:7", timeout=1.0)  # taken, never released: the holder was killed
+    assert await dead.acquire(blocking=False)
+    inbox = Inbox()
+    inbox.add(7, "hello")
+    workers = TurnWorkers(inbox.answer_next, 2, RedisLocks(client, prefix, lease_seconds=5))
+    workers.start()
+    try:
+        workers.submit(7)
+        await asyncio.wait_for(inbox.done.wait(), 10)
+        assert inbox.answered == [(7, "hello")]
+    finally:
+        await workers.stop()
+        await client.close()
