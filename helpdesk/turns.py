@@ -49,13 +49,20 @@ class RedisLocks:
     """A lease per conversation in Redis (redis-py's Lock: SET NX PX, released by token),
     renewed while held, so a process that dies holds a conversation for one lease at most."""
 
-    def __init__(self, client: aioredis.Redis, prefix: str, lease_seconds: float) -> None:
+    def __init__(self, client: aioredis.Redis, prefix: str, lease_seconds: float,
+                 ready: Callable[[], bool] = lambda: True) -> None:
+        """`ready()` is False while this process could not push the answer (Redis events not
+        heard): the conversation is then left for later, as if another process had it."""
         self.redis = client
         self.prefix = prefix
         self.lease_seconds = lease_seconds
+        self.ready = ready
 
     @asynccontextmanager
     async def hold(self, conversation_id: int) -> AsyncIterator[bool]:
+        if not self.ready():
+            yield False
+            return
         lock = self.redis.lock(f"{self.prefix}:conversation:{conversation_id}", timeout=self.lease_seconds,
                                blocking=False)
         if not await lock.acquire():

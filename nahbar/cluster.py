@@ -47,6 +47,36 @@ def tell_knowledge_changes(settings: Settings, knowledge: KnowledgeBase) -> None
     knowledge.change_listeners.append(lambda: client.publish(channel, "changed"))
 
 
+class RedisEvents(socketio.AsyncRedisManager):
+    """python-socketio's Redis manager, which says whether this process hears events now and
+    subscribes again within half a second of an outage, instead of backing off up to a minute.
+
+    Redis's publish/subscribe keeps nothing for a subscriber that is away: an event published
+    then never reaches this process's sockets. So turns are answered only while `listening`
+    (their replies are stored either way; a widget that reconnects gets what it missed).
+    """
+
+    RETRY_SECONDS = 0.5
+    listening = False
+
+    async def _redis_listen_with_retries(self):  # the library's loop, with a short fixed retry
+        connect = False
+        while True:
+            try:
+                if connect:
+                    self._redis_connect()
+                    await self.pubsub.subscribe(self.channel)
+                self.listening = True
+                async for message in self.pubsub.listen():
+                    yield message
+            except RedisError:
+                if self.listening:
+                    logger.error("socket.io events from other processes are not heard until Redis is back")
+                self.listening = False
+                connect = True
+                await asyncio.sleep(self.RETRY_SECONDS)
+
+
 class Cluster:
     """This process's share of a deployment of several: Redis-backed parts and their upkeep."""
 
@@ -55,8 +85,8 @@ class Cluster:
         self.redis = client
         prefix = settings.redis_prefix
         self.presence = RedisPresence(client, prefix, settings.agent_grace_seconds, settings.lease_seconds)
-        self.locks = RedisLocks(client, prefix, settings.lease_seconds)
-        self.manager = socketio.AsyncRedisManager(settings.redis_url, channel=f"{prefix}:socketio")
+        self.locks = RedisLocks(client, prefix, settings.lease_seconds, ready=lambda: not self.unavailable())
+        self.manager = RedisEvents(settings.redis_url, channel=f"{prefix}:socketio")
         self.reachable = True
         self.problem: Optional[str] = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -74,10 +104,14 @@ class Cluster:
         return cls(settings, client)
 
     def unavailable(self) -> bool:
-        """True while Redis cannot be reached: turns wait for it, and customers are told."""
-        return not self.reachable
+        """True while Redis cannot be reached or its events are not heard: turns wait, and
+        customers are told."""
+        return not (self.reachable and self.manager.listening)
 
-    async def start(self, knowledge: KnowledgeBase) -> None:
+    async def start(self, knowledge: KnowledgeBase, sio: socketio.AsyncServer) -> None:
+        if not sio.manager_initialized:  # listen from the start, not from the first connection on
+            sio.manager_initialized = True
+            sio.manager.initialize()
         self._tasks = [
             asyncio.create_task(self._watch_health(), name="redis-health"),
             asyncio.create_task(self._follow_knowledge(knowledge), name="knowledge-sync"),
@@ -90,14 +124,16 @@ class Cluster:
         await self.redis.close()
 
     async def check(self) -> Optional[str]:
-        """None when Redis answers now, else what went wrong (for /healthz)."""
+        """None when Redis answers now and its events are heard, else what is wrong (for /healthz)."""
         try:
             await asyncio.wait_for(self.redis.ping(), PING_TIMEOUT)
         except (RedisError, OSError, asyncio.TimeoutError) as exc:
             self._set(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
         else:
             self._set(None)
-        return self.problem
+        if self.problem is not None:
+            return f"unreachable ({self.problem})"
+        return None if self.manager.listening else "reachable, but not yet subscribed to socket.io events"
 
     def _set(self, problem: Optional[str]) -> None:
         if problem and self.reachable:

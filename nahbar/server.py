@@ -172,7 +172,7 @@ def _conversations(parts: Parts):
         asyncio.get_running_loop().set_default_executor(
             ThreadPoolExecutor(max_workers=parts.settings.turn_workers * 2 + 16, thread_name_prefix="nahbar-db"))
         if parts.cluster is not None:
-            await parts.cluster.start(parts.knowledge)
+            await parts.cluster.start(parts.knowledge, parts.channel.sio)
         await parts.helpdesk.presence.start()
         await parts.helpdesk.queue.recover()
         await parts.helpdesk.queue.repair_bot_pauses(await asyncio.to_thread(parts.brain.paused_senders))
@@ -228,7 +228,7 @@ async def health(request: web.Request) -> web.Response:
     }
     if parts.cluster is not None:
         problem = await parts.cluster.check()
-        body["redis"] = "ok" if problem is None else f"unreachable ({problem})"
+        body["redis"] = problem or "ok"
         body["process"] = parts.cluster.presence.process
         if problem is not None:
             body["status"] = "degraded"
