@@ -16,6 +16,7 @@ from typing import Iterator
 import aiohttp
 import pytest
 import sqlalchemy as sa
+from playwright.async_api import expect
 
 from benchmarks.server_process import ClusterProcess
 from nahbar.settings import PROJECT_ROOT
@@ -24,6 +25,7 @@ from tests.conftest import POSTGRES_URL, REDIS_URL
 from tests.delivery_oracle import assert_nothing_lost, collect_the_rest, converse, open_turns, wait_until
 from tests.resending_client import ResendingCustomer
 from tests.test_editor import TRAILER_ANSWER, TRAILER_QUESTIONS
+from tests.test_rasa_webchat import BUNDLE as WEBCHAT_BUNDLE, PAGE as WEBCHAT_PAGE
 from tests.widget_client import WidgetClient
 
 pytestmark = [
@@ -32,6 +34,7 @@ pytestmark = [
 ]
 
 ASK_FOR_PERSON = "I want to talk to a person"
+expect.set_options(timeout=30_000)
 SETTINGS = {
     "NAHBAR_AGENT_GRACE_SECONDS": "2",
     "NAHBAR_LEASE_SECONDS": "3",
@@ -230,3 +233,66 @@ async def test_the_balancer_pins_a_browser_to_one_process_with_a_cookie(cluster)
             async with cookieless.get(f"{cluster.url}/healthz") as response:
                 spread.add((await response.json())["process"])
     assert len(spread) == 2  # without the cookie, round robin: both processes serve
+
+
+async def test_rasa_webchat_through_the_balancer_polls_then_upgrades_on_one_process(cluster, browser):
+    """rasa-webchat starts with long-polling: without the balancer's cookie its requests
+    would be spread over both processes, which do not know each other's socket.io sessions."""
+    context = await browser.new_context(locale="en-US")
+    page_url = f"{cluster.url}/shop.html"
+
+    async def serve_page(route):
+        await route.fulfill(status=200, content_type="text/html", body=WEBCHAT_PAGE % {"url": cluster.url})
+
+    async def serve_bundle(route):
+        await route.fulfill(status=200, content_type="application/javascript", body=WEBCHAT_BUNDLE.read_bytes())
+
+    await context.route(page_url, serve_page)
+    await context.route(f"{cluster.url}/rasa-webchat/index.js", serve_bundle)
+    try:
+        page = await context.new_page()
+        await page.goto(page_url)
+        await page.click(".rw-launcher")
+        responses = page.locator(".rw-response")
+        await expect(responses.first).to_contain_text("Hi! I'm Velora's assistant")
+        await page.fill(".rw-new-message", "Do you sell gift cards?")
+        await page.press(".rw-new-message", "Enter")
+        await expect(responses.filter(has_text="Did this help?")).to_have_count(1)
+        await page.locator(".rw-reply", has_text="Yes").click()
+        await expect(responses.last).to_contain_text("Glad it helped!")
+        assert any(c["name"] == "NAHBAR_NODE" for c in await context.cookies())
+    finally:
+        await context.close()
+
+
+async def test_nahbars_widget_and_the_agent_console_through_the_balancer(cluster, browser):
+    agent = await (await browser.new_context(locale="en-US")).new_page()
+    customer = await (await browser.new_context(locale="en-US")).new_page()
+    try:
+        await agent.goto(f"{cluster.url}/agent")
+        await agent.fill("input[name=username]", cluster.username)
+        await agent.fill("input[name=password]", cluster.password)
+        await agent.click("button[type=submit]")
+        await agent.wait_for_url(re.compile(r".*/agent$"))
+        await expect(agent.locator("#connection")).to_have_text("online")
+
+        await customer.goto(f"{cluster.url}/")
+        await customer.click(".nahbar-toggle")
+        await customer.fill(".nahbar-input", ASK_FOR_PERSON)
+        await customer.press(".nahbar-input", "Enter")
+        status = customer.locator(".nahbar-status")
+        await expect(status).to_contain_text("Waiting for our team")
+        reference = re.search(r"#(\d+)", await status.text_content()).group(1)
+
+        await agent.click(f"#queue button[data-conversation='{reference}']")
+        await agent.click("#claim")
+        await expect(status).to_contain_text("You're chatting with")
+        await agent.fill("#reply", "Hello from the other side of the balancer.")
+        await agent.click("#reply-form button[type=submit]")
+        await expect(customer.locator(".nahbar-agent").last).to_contain_text("Hello from the other side")
+        await customer.fill(".nahbar-input", "Thanks!")
+        await customer.press(".nahbar-input", "Enter")
+        await expect(agent.locator("#transcript .msg-customer").last).to_contain_text("Thanks!")
+    finally:
+        await agent.context.close()
+        await customer.context.close()
