@@ -50,6 +50,16 @@ class Presence(Protocol):
     async def stop(self) -> None: ...
 
 
+def _last_closed(sockets: dict[int, int], conversation_id: int) -> bool:
+    """Count one of this process's widgets of a conversation closed; True if it was the last."""
+    left = max(0, sockets.get(conversation_id, 1) - 1)
+    if left:
+        sockets[conversation_id] = left
+        return False
+    sockets.pop(conversation_id, None)
+    return True
+
+
 class LocalPresence:
     """Presence of one server process: socket counts and grace timers in memory."""
 
@@ -102,12 +112,7 @@ class LocalPresence:
         return self._customers[conversation_id] == 1
 
     async def customer_disconnected(self, conversation_id: int) -> bool:
-        left = max(0, self._customers.get(conversation_id, 1) - 1)
-        if left:
-            self._customers[conversation_id] = left
-            return False
-        self._customers.pop(conversation_id, None)
-        return True
+        return _last_closed(self._customers, conversation_id)
 
     async def customer_present(self, conversation_id: int) -> bool:
         return self._customers.get(conversation_id, 0) > 0
@@ -229,11 +234,8 @@ class RedisPresence:
         return elsewhere == 0
 
     async def customer_disconnected(self, conversation_id: int) -> bool:
-        left = max(0, self._customers.get(conversation_id, 1) - 1)
-        if left:
-            self._customers[conversation_id] = left
+        if not _last_closed(self._customers, conversation_id):
             return False
-        self._customers.pop(conversation_id, None)
         key = self._customer_key(conversation_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.zrem(key, self.process)

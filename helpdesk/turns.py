@@ -149,8 +149,13 @@ class TurnWorkers:
             finally:
                 self._busy -= 1
                 self._active.discard(conversation_id)
+                # Work that arrived after the last look (while the lock was being released, say)
+                # must not be forgotten: the conversation goes back in the queue.
+                again = conversation_id in self._again
                 self._again.discard(conversation_id)
-            if locked:
+            if again and not failed:
+                self.submit(conversation_id)
+            elif locked:
                 self._retry_later(conversation_id, LOCKED_RETRY_SECONDS)
             elif failed:
                 delay = self._retries[conversation_id] = min(RETRY_MAX_SECONDS, 2 * self._retries.get(conversation_id, 0.25))

@@ -24,8 +24,8 @@ from tests.agent_client import AgentClient, StaffBrowser
 from tests.conftest import POSTGRES_URL, REDIS_URL
 from tests.delivery_oracle import assert_nothing_lost, collect_the_rest, converse, open_turns, wait_until
 from tests.resending_client import ResendingCustomer
-from tests.test_editor import TRAILER_ANSWER, TRAILER_QUESTIONS
-from tests.test_rasa_webchat import BUNDLE as WEBCHAT_BUNDLE, PAGE as WEBCHAT_PAGE
+from tests.test_editor import TRAILER_ANSWER, TRAILER_QUESTIONS, resolve_as_agent
+from tests.test_rasa_webchat import open_chat, open_shop, write
 from tests.widget_client import WidgetClient
 
 pytestmark = [
@@ -113,7 +113,7 @@ async def test_an_editor_publishes_on_one_process_and_the_next_customer_on_anoth
     agent = await agent_on(cluster, 1)
     try:
         for question in TRAILER_QUESTIONS:  # three private chats, each on the other process
-            await resolved_by(agent, cluster.process_urls[1], question)
+            await resolve_as_agent(cluster.process_urls[1], agent, question)
     finally:
         await agent.close()
 
@@ -136,21 +136,6 @@ async def test_an_editor_publishes_on_one_process_and_the_next_customer_on_anoth
         assert f"/kb/{slug}" in replies[0]["text"]  # at once: process 1 told process 2 through Redis
     finally:
         await fourth.close()
-
-
-async def resolved_by(agent: AgentClient, url: str, question: str) -> None:
-    customer = await WidgetClient(url).open(language="en")
-    try:
-        await customer.ask(question)
-        await customer.ask(ASK_FOR_PERSON)
-        status = await customer.next_matching("handoff", lambda s: s["state"] == "waiting")
-        assert (await agent.call("claim", conversation_id=status["reference"]))["ok"]
-        await agent.call("reply", conversation_id=status["reference"], text=TRAILER_ANSWER)
-        answer = await agent.call("resolve", conversation_id=status["reference"], summary="trailer rental explained",
-                                  kind="general")
-        assert answer["ok"], answer
-    finally:
-        await customer.close()
 
 
 async def bridge_draft(editor: StaffBrowser, url: str) -> tuple[str, str]:
@@ -238,31 +223,18 @@ async def test_the_balancer_pins_a_browser_to_one_process_with_a_cookie(cluster)
 async def test_rasa_webchat_through_the_balancer_polls_then_upgrades_on_one_process(cluster, browser):
     """rasa-webchat starts with long-polling: without the balancer's cookie its requests
     would be spread over both processes, which do not know each other's socket.io sessions."""
-    context = await browser.new_context(locale="en-US")
-    page_url = f"{cluster.url}/shop.html"
-
-    async def serve_page(route):
-        await route.fulfill(status=200, content_type="text/html", body=WEBCHAT_PAGE % {"url": cluster.url})
-
-    async def serve_bundle(route):
-        await route.fulfill(status=200, content_type="application/javascript", body=WEBCHAT_BUNDLE.read_bytes())
-
-    await context.route(page_url, serve_page)
-    await context.route(f"{cluster.url}/rasa-webchat/index.js", serve_bundle)
+    page = await open_shop(browser, cluster.url)
     try:
-        page = await context.new_page()
-        await page.goto(page_url)
-        await page.click(".rw-launcher")
+        await open_chat(page)
         responses = page.locator(".rw-response")
         await expect(responses.first).to_contain_text("Hi! I'm Velora's assistant")
-        await page.fill(".rw-new-message", "Do you sell gift cards?")
-        await page.press(".rw-new-message", "Enter")
+        await write(page, "Do you sell gift cards?")
         await expect(responses.filter(has_text="Did this help?")).to_have_count(1)
         await page.locator(".rw-reply", has_text="Yes").click()
         await expect(responses.last).to_contain_text("Glad it helped!")
-        assert any(c["name"] == "NAHBAR_NODE" for c in await context.cookies())
+        assert any(c["name"] == "NAHBAR_NODE" for c in await page.context.cookies())
     finally:
-        await context.close()
+        await page.context.close()
 
 
 async def test_nahbars_widget_and_the_agent_console_through_the_balancer(cluster, browser):

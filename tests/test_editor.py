@@ -44,8 +44,9 @@ async def test_the_editor_console_admits_editors_and_admins_only(server, make_st
         await browser.close()
 
 
-async def resolve_as_agent(server, agent, question: str) -> None:
-    customer = await WidgetClient(server.url).open(language="en")
+async def resolve_as_agent(url: str, agent, question: str) -> None:
+    """A customer asks `question` on the server at `url`; the agent answers and resolves it."""
+    customer = await WidgetClient(url).open(language="en")
     try:
         await customer.ask(question)
         await customer.ask("I want to talk to a person")
@@ -61,7 +62,7 @@ async def resolve_as_agent(server, agent, question: str) -> None:
 
 async def test_three_private_chats_become_a_public_answer_for_the_fourth_customer(server, agent, make_staff):
     for question in TRAILER_QUESTIONS:
-        await resolve_as_agent(server, agent, question)
+        await resolve_as_agent(server.url, agent, question)
     summary = server.parts.bridge.run()
     assert summary.drafts_created >= 1
     slug = next(s for s in summary.draft_slugs if "trailer" in s)

@@ -42,26 +42,32 @@ PAGE = """<!doctype html>
 expect.set_options(timeout=30_000)
 
 
-@pytest.fixture
-async def shop(server, browser):
-    """A customer's page on a shop that embeds rasa-webchat, pointed at our server."""
+async def open_shop(browser, url: str):
+    """A fresh browser on the shop page, its widget pointed at the Nahbar server (or balancer) at `url`."""
     if not BUNDLE.is_file():
         raise RuntimeError(f"rasa-webchat is not installed at {BUNDLE}: run scripts/install-browser.sh")
     context = await browser.new_context(locale="en-US")
-    page_url = f"{server.url}/shop.html"
+    page_url = f"{url}/shop.html"
 
     async def serve_page(route):
-        await route.fulfill(status=200, content_type="text/html", body=PAGE % {"url": server.url})
+        await route.fulfill(status=200, content_type="text/html", body=PAGE % {"url": url})
 
     async def serve_bundle(route):
         await route.fulfill(status=200, content_type="application/javascript", body=BUNDLE.read_bytes())
 
     await context.route(page_url, serve_page)
-    await context.route(f"{server.url}/rasa-webchat/index.js", serve_bundle)
+    await context.route(f"{url}/rasa-webchat/index.js", serve_bundle)
     page = await context.new_page()
     await page.goto(page_url)
+    return page
+
+
+@pytest.fixture
+async def shop(server, browser):
+    """A customer's page on a shop that embeds rasa-webchat, pointed at our server."""
+    page = await open_shop(browser, server.url)
     yield page
-    await context.close()
+    await page.context.close()
 
 
 def conversation_count(server) -> int:

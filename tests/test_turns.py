@@ -3,6 +3,7 @@ work that arrives while a conversation is being answered, and retries after a fa
 
 import asyncio
 import uuid
+from contextlib import asynccontextmanager
 
 import pytest
 import redis.asyncio as aioredis
@@ -138,3 +139,34 @@ async def test_a_conversation_locked_by_a_process_that_died_is_answered_once_its
     finally:
         await workers.stop()
         await client.close()
+
+
+class SlowToRelease:
+    """Locks whose release takes a round trip, as Redis's does."""
+
+    def __init__(self) -> None:
+        self.releasing = asyncio.Event()
+
+    @asynccontextmanager
+    async def hold(self, conversation_id: int):
+        yield True
+        self.releasing.set()
+        await asyncio.sleep(0.05)
+
+
+async def test_a_message_that_arrives_while_the_lock_is_being_released_is_still_answered():
+    inbox = Inbox()
+    locks = SlowToRelease()
+    workers = TurnWorkers(inbox.answer_next, 2, locks)
+    workers.start()
+    try:
+        inbox.add(1, "first")
+        workers.submit(1)
+        await asyncio.wait_for(locks.releasing.wait(), 5)  # the worker looked, found nothing more, lets go
+        inbox.done.clear()
+        inbox.add(1, "second")
+        workers.submit(1)
+        await asyncio.wait_for(inbox.done.wait(), 5)
+        assert inbox.answered == [(1, "first"), (1, "second")]
+    finally:
+        await workers.stop()
