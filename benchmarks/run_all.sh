@@ -34,6 +34,8 @@ run bridge benchmarks/bench_bridge.py --chats 2000 --seed 13
 run widget benchmarks/bench_widget.py
 # BASELINE=<path of a git worktree> adds an older release side by side in the load benchmark.
 run load benchmarks/bench_load.py --customers 100 --messages 20 ${BASELINE:+--tree "$BASELINE"} --tree .
+# One and two processes behind HAProxy on the machine's PostgreSQL and Redis (scripts/cluster.sh).
+run cluster benchmarks/bench_load.py --customers 200 --messages 20 --processes 1 --processes 2
 run eval_loop benchmarks/eval_loop.py --seed 13 --out "$OUT/eval_loop.json"
 run eval_privacy benchmarks/eval_privacy.py --seed 29 --json "$OUT/eval_privacy.json"
 echo; echo "results in $OUT"
