@@ -19,8 +19,20 @@ KINDS = ["local"] + (["redis"] if REDIS_URL else [])
 @pytest.fixture(params=KINDS)
 async def make_presence(request):
     """Makes presences; with Redis, those of one test are processes of one deployment."""
+    async for make in _presences(request.param):
+        yield make
+
+
+@pytest.fixture(params=["redis"] if REDIS_URL else [pytest.param("redis", marks=pytest.mark.skip("needs Redis"))])
+async def make_process(request):
+    """Makes the presences of several processes of one deployment, sharing one Redis."""
+    async for make in _presences(request.param):
+        yield make
+
+
+async def _presences(kind: str):
     prefix = f"nahbar-test-{uuid.uuid4().hex[:8]}"
-    client = aioredis.Redis.from_url(REDIS_URL) if request.param == "redis" else None
+    client = aioredis.Redis.from_url(REDIS_URL) if kind == "redis" else None
     made = []
 
     async def make(grace_seconds: float, lease_seconds: float = 5.0):
@@ -32,7 +44,6 @@ async def make_presence(request):
         made.append(presence)
         return presence
 
-    make.kind = request.param
     yield make
     for presence in made:
         await presence.stop()
@@ -95,10 +106,8 @@ async def test_agents_who_held_chats_before_a_restart_are_gone_unless_they_come_
     assert gone.empty()
 
 
-async def test_a_customer_with_widgets_on_two_processes_arrives_once_and_leaves_with_the_last(make_presence):
-    if make_presence.kind == "local":
-        pytest.skip("one process has no other")
-    first, second = await make_presence(60), await make_presence(60)
+async def test_a_customer_with_widgets_on_two_processes_arrives_once_and_leaves_with_the_last(make_process):
+    first, second = await make_process(60), await make_process(60)
     assert await first.customer_connected(9) is True
     assert await second.customer_connected(9) is False
     assert await first.customer_disconnected(9) is False
@@ -106,11 +115,9 @@ async def test_a_customer_with_widgets_on_two_processes_arrives_once_and_leaves_
     assert await second.customer_disconnected(9) is True
 
 
-async def test_an_agent_on_a_process_that_died_is_offline_after_the_lease_and_gone_after_the_grace(make_presence):
-    if make_presence.kind == "local":
-        pytest.skip("one process has no other")
-    dead = await make_presence(grace_seconds=0.3, lease_seconds=1.0)
-    watcher = await make_presence(grace_seconds=0.3, lease_seconds=1.0)
+async def test_an_agent_on_a_process_that_died_is_offline_after_the_lease_and_gone_after_the_grace(make_process):
+    dead = await make_process(grace_seconds=0.3, lease_seconds=1.0)
+    watcher = await make_process(grace_seconds=0.3, lease_seconds=1.0)
     gone: asyncio.Queue = asyncio.Queue()
     watcher.on_agent_gone(gone.put)
     await dead.agent_connected(4)
