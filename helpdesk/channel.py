@@ -68,17 +68,17 @@ class WidgetChannel:
         session = await self.service.open(data.get("session_id"), custom.get("language"))
         await self._bind(sid, session)  # in the room first: what is pushed from now on reaches this socket
         history = await self.service.history(session, after)
-        await self.sio.emit("session_confirm", {"session_id": session.token}, room=sid)
+        await self.sio.emit("session_confirm", {"session_id": session.token}, room=sid, ignore_queue=True)
         resumed_after = after if session.conversation is not None else None
         if history or resumed_after is not None:
             replay: dict[str, Any] = {"messages": [history_entry(m) for m in history]}
             if resumed_after is not None:
                 replay["after"] = resumed_after  # only what came later: the client keeps what it shows
-            await self.sio.emit("history", replay, room=sid)
+            await self.sio.emit("history", replay, room=sid, ignore_queue=True)
         if session.conversation is not None:
             status = await self.queue.status(session.conversation.id)
             if status["state"] != "bot":
-                await self.sio.emit("handoff", status, room=sid)
+                await self.sio.emit("handoff", status, room=sid, ignore_queue=True)
 
     async def on_user_uttered(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         """Stores the message and acknowledges it; the answer is pushed when it is ready."""
@@ -183,7 +183,7 @@ class WidgetChannel:
     async def _error(self, sid: str, code: str, message: str) -> dict[str, Any]:
         """Sent as an event (Rasa widgets know no acknowledgements) and returned for the ack."""
         error = {"code": code, "message": message}
-        await self.sio.emit("message_error", error, room=sid)
+        await self.sio.emit("message_error", error, room=sid, ignore_queue=True)
         return {"error": code, "message": message}
 
 

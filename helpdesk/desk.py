@@ -8,6 +8,7 @@ between the customer and the agent who has the chat.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any, Optional
 
 from bot.text import is_command, validate_text
@@ -22,6 +23,8 @@ from knowledge.articles import article_url
 from knowledge.base import KnowledgeBase
 from knowledge.render import summarize
 from staff.accounts import StaffUser
+
+logger = logging.getLogger(__name__)
 
 
 class AgentDesk:
@@ -134,12 +137,20 @@ class AgentDesk:
         )
 
     async def customer_connected(self, conversation: Conversation) -> None:
-        if await self.presence.customer_connected(conversation.id):
-            await self._presence(conversation.id, True)
+        """What agents see of the customer's presence; it never stops the customer's widget,
+        not even while the presence shared by several processes (Redis) is away."""
+        try:
+            if await self.presence.customer_connected(conversation.id):
+                await self._presence(conversation.id, True)
+        except Exception:
+            logger.warning("the presence of conversation %s could not be recorded", conversation.id, exc_info=True)
 
     async def customer_disconnected(self, conversation: Conversation) -> None:
-        if await self.presence.customer_disconnected(conversation.id):
-            await self._presence(conversation.id, False)
+        try:
+            if await self.presence.customer_disconnected(conversation.id):
+                await self._presence(conversation.id, False)
+        except Exception:
+            logger.warning("the departure of conversation %s could not be recorded", conversation.id, exc_info=True)
 
     async def _presence(self, conversation_id: int, present: bool) -> None:
         await self.notifications.agent(

@@ -262,6 +262,8 @@ class RedisPresence:
                 raise
             except (RedisError, OSError) as exc:  # the health check reports the outage; leases wait for Redis
                 logger.debug("presence leases not renewed: %s", exc)
+            except Exception:  # whatever it was, renewing must go on
+                logger.exception("renewing presence leases failed")
             await asyncio.sleep(self.check_seconds)
 
     async def _renew(self) -> None:

@@ -73,15 +73,24 @@ class RedisLocks:
             yield True
         finally:
             renewal.cancel()
+            await asyncio.gather(renewal, return_exceptions=True)
             try:
                 await lock.release()
             except LockError:
                 logger.warning("the lease on conversation %s ran out before its turn was done", conversation_id)
 
     async def _renew(self, lock) -> None:
+        """Renew until cancelled; a failed renewal is tried again at the next third of the
+        lease (Redis briefly away), and a lease already lost is logged."""
         while True:
             await asyncio.sleep(self.lease_seconds / 3)
-            await lock.reacquire()
+            try:
+                await lock.reacquire()
+            except LockError:
+                logger.error("the lock of %s was lost while its turn was answered", lock.name)
+                return
+            except Exception:
+                logger.warning("renewing the lock of %s failed; trying again", lock.name, exc_info=True)
 
 
 class TurnWorkers:

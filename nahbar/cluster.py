@@ -166,9 +166,12 @@ class Cluster:
                 told = await pubsub.get_message(timeout=min(wait, 1.0)) is not None
             except asyncio.CancelledError:
                 raise
-            except (RedisError, OSError):
+            except Exception:  # Redis away, say: subscribe again later, and keep the timer going meanwhile
                 if pubsub is not None:
-                    await pubsub.reset()
+                    try:
+                        await pubsub.reset()
+                    except Exception:
+                        pass
                 pubsub = None
                 await asyncio.sleep(1.0)
             if told or time.monotonic() - checked >= every:

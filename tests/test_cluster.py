@@ -9,6 +9,7 @@ of the script, which stops what it started.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from pathlib import Path
 from typing import Iterator
@@ -18,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.async_api import expect
 
-from benchmarks.server_process import ClusterProcess
+from benchmarks.server_process import ClusterProcess, get
 from nahbar.settings import PROJECT_ROOT
 from tests.agent_client import AgentClient, StaffBrowser
 from tests.conftest import POSTGRES_URL, REDIS_URL
@@ -129,11 +130,13 @@ async def test_an_editor_publishes_on_one_process_and_the_next_customer_on_anoth
     finally:
         await editor.close()
     slug = published_slug(cluster, "trailer")
+    await wait_until(lambda: indexed(cluster.process_urls[1]) == indexed(cluster.process_urls[0]), 10,
+                     "process 2 to index the article published on process 1")  # seconds, not the hourly check
 
     fourth = await WidgetClient(cluster.process_urls[1]).open(language="en")
     try:
         replies = await fourth.ask("Could I borrow a trailer for my children over the weekend?")
-        assert f"/kb/{slug}" in replies[0]["text"]  # at once: process 1 told process 2 through Redis
+        assert f"/kb/{slug}" in replies[0]["text"]
     finally:
         await fourth.close()
 
@@ -153,6 +156,10 @@ async def bridge_draft(editor: StaffBrowser, url: str) -> tuple[str, str]:
             return found.group(1), csrf
         assert loop.time() < deadline, "the bridge run made no draft"
         await asyncio.sleep(1)
+
+
+def indexed(url: str) -> int:
+    return json.loads(get(f"{url}/healthz", 5))["indexed_phrasings"]
 
 
 def published_slug(cluster: ClusterProcess, word: str) -> str:
