@@ -94,9 +94,7 @@ def _staff():
     from nahbar.services import connect
     from staff.accounts import StaffStore
 
-    store = StaffStore(connect(_settings()))
-    store.create_tables()
-    return store
+    return StaffStore(connect(_settings()))
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -201,9 +199,9 @@ def cmd_serve(_args: argparse.Namespace, notes: str = "") -> int:
 
 def cmd_db_init(_args: argparse.Namespace) -> int:
     """Create every table; for several processes on an empty database, run once before they start."""
-    from nahbar.services import connect, create_schema
+    from nahbar.services import connect
 
-    create_schema(connect(_settings()))
+    connect(_settings())  # makes every table that is missing
     print("every table is there")
     return 0
 
@@ -211,10 +209,8 @@ def cmd_db_init(_args: argparse.Namespace) -> int:
 def _prepare_demo() -> str:
     """Train if needed, load the demo knowledge base if it is empty; the staff login to print."""
     from bot.training import ensure_model
-    from nahbar.services import connect, create_schema
 
     settings = _settings()
-    create_schema(connect(settings))
     ensure_model(settings.models_dir)
     knowledge = _knowledge()
     if knowledge.count() == 0:

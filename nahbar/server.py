@@ -47,7 +47,7 @@ from knowledge.web import KnowledgeSite
 from nahbar.bad_input import bad_input
 from nahbar.cluster import Cluster
 from nahbar.database import make_engine
-from nahbar.services import action_context, connect, create_schema, open_bridge, open_bridge_runs, open_knowledge
+from nahbar.services import action_context, connect, open_bridge, open_bridge_runs, open_knowledge
 from nahbar.settings import Settings, SettingsError
 from nahbar.templates import environment
 from staff.accounts import StaffStore
@@ -91,7 +91,6 @@ def resolve_model(settings: Settings) -> Path:
 async def build_parts(settings: Settings) -> Parts:
     """Everything the server needs, loaded before it accepts the first connection."""
     engine = await asyncio.to_thread(connect, settings)
-    await asyncio.to_thread(create_schema, engine)
     knowledge = await asyncio.to_thread(open_knowledge, settings, engine)
     conversations = ConversationStore(engine)
     staff = StaffStore(engine)

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 
 def connect(settings: Settings) -> Engine:
-    """An engine whose database answered, or a SettingsError that says where it failed."""
+    """An engine whose database answered and has every table, or a SettingsError that says
+    where it failed. The one place tables are made, for the server and every command."""
     settings.prepare()
     engine = make_engine(settings.database_url)
     try:
@@ -30,12 +31,13 @@ def connect(settings: Settings) -> Engine:
         raise SettingsError(
             f"DATABASE_URL={engine.url.render_as_string(hide_password=True)!r} cannot be reached: {exc.orig}"
         ) from exc
+    create_schema(engine)
     return engine
 
 
 def create_schema(engine: Engine) -> None:
-    """Every part's tables, made once before several server processes start on an empty
-    database (side by side, they would race to create the same tables)."""
+    """Every part's tables. Several server processes starting side by side on an empty
+    database would race to create them: `nahbar db init` (or `demo-data`) runs first."""
     from bridge.runs import create_tables as create_bridge_tables
     from helpdesk.schema import metadata as helpdesk_tables
     from knowledge.schema import metadata as knowledge_tables
@@ -47,10 +49,8 @@ def create_schema(engine: Engine) -> None:
 
 
 def open_knowledge(settings: Settings, engine: Engine) -> KnowledgeBase:
-    """The knowledge base with its tables created and its index checked against the database."""
-    store = ArticleStore(engine)
-    store.create_tables()
-    knowledge = KnowledgeBase(store, load_encoder(settings.embedding_model), settings.index_path,
+    """The knowledge base with its index checked against the database (`connect` made its tables)."""
+    knowledge = KnowledgeBase(ArticleStore(engine), load_encoder(settings.embedding_model), settings.index_path,
                               settings.index_kind, settings.index_nprobe)
     knowledge.open()
     if settings.redis_url:  # other processes refresh their index when this one writes
@@ -61,14 +61,12 @@ def open_knowledge(settings: Settings, engine: Engine) -> KnowledgeBase:
 
 
 def open_bridge(settings: Settings, engine: Engine, knowledge: KnowledgeBase) -> "Bridge":
-    """The bridge pipeline with its tables, Presidio set up offline, and the private topics."""
+    """The bridge pipeline: Presidio set up offline, and the private topics."""
     from bridge.anonymize import load_anonymizer
     from bridge.pipeline import Bridge, BridgeSettings
     from bridge.privacy import PrivateTopics
-    from helpdesk.conversations import ConversationStore
 
-    ConversationStore(engine).create_tables()  # the bridge reads conversations and handoffs
-    bridge = Bridge(
+    return Bridge(
         engine,
         knowledge,
         load_anonymizer(str(settings.data_dir / "nlp")),
@@ -76,8 +74,6 @@ def open_bridge(settings: Settings, engine: Engine, knowledge: KnowledgeBase) ->
         BridgeSettings(min_customers=settings.bridge_min_customers, group_threshold=settings.bridge_group_threshold,
                        answer_threshold=settings.bridge_answer_threshold),
     )
-    bridge.create_tables()
-    return bridge
 
 
 def action_context(settings: Settings, knowledge: KnowledgeBase) -> "ActionContext":
@@ -88,9 +84,7 @@ def action_context(settings: Settings, knowledge: KnowledgeBase) -> "ActionConte
 
 
 def open_bridge_runs(engine: Engine, bridge: "Bridge") -> "BridgeRuns":
-    """Bridge runs under one lock, with their tables."""
+    """Bridge runs under one lock."""
     from bridge.runs import BridgeRuns
 
-    runs = BridgeRuns(engine, bridge)
-    runs.create_tables()
-    return runs
+    return BridgeRuns(engine, bridge)
