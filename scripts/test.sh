@@ -9,23 +9,20 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/install-browser.sh"
 cd "$ROOT"
 PY="${NAHBAR_VENV:-$ROOT/.venv}/bin/python"
-if [ -z "${DATABASE_URL:-}" ]; then
-  candidate="postgresql://postgres@127.0.0.1:5432/test"
-  if "$PY" -c "import sqlalchemy as sa, sys; sa.create_engine(sys.argv[1]).connect().close()" "$candidate" 2>/dev/null; then
-    export DATABASE_URL="$candidate"
-  else
-    echo "note: no PostgreSQL at $candidate; storage tests run on SQLite only"
+# use_if_it_answers VARIABLE URL PYTHON-CHECK NOTE: unless VARIABLE is set already, export URL
+# in it when the check (given the URL as argv[1]) succeeds, else print the note.
+use_if_it_answers() {
+  if [ -z "${!1:-}" ]; then
+    if "$PY" -c "$3" "$2" 2>/dev/null; then export "$1=$2"; else echo "note: $4"; fi
   fi
-fi
+}
+use_if_it_answers DATABASE_URL "postgresql://postgres@127.0.0.1:5432/test" \
+  "import sqlalchemy as sa, sys; sa.create_engine(sys.argv[1]).connect().close()" \
+  "no PostgreSQL at 127.0.0.1:5432; storage tests run on SQLite only"
 echo "storage tests: SQLite${DATABASE_URL:+ and $DATABASE_URL}"
-if [ -z "${NAHBAR_TEST_REDIS_URL:-}" ]; then
-  candidate="redis://127.0.0.1:6379/0"
-  if "$PY" -c "import redis, sys; redis.Redis.from_url(sys.argv[1], socket_timeout=2).ping()" "$candidate" 2>/dev/null; then
-    export NAHBAR_TEST_REDIS_URL="$candidate"
-  else
-    echo "note: no Redis at $candidate; the tests of several processes are skipped"
-  fi
-fi
+use_if_it_answers NAHBAR_TEST_REDIS_URL "redis://127.0.0.1:6379/0" \
+  "import redis, sys; redis.Redis.from_url(sys.argv[1], socket_timeout=2).ping()" \
+  "no Redis at 127.0.0.1:6379; the tests of several processes are skipped"
 echo "Redis: ${NAHBAR_TEST_REDIS_URL:-none}"
 # Dependencies point one way (pyproject.toml, [tool.importlinter]); a broken contract stops here.
 contracts="$("$(dirname "$PY")/lint-imports" --no-cache 2>&1)" || { echo "$contracts"; exit 1; }
