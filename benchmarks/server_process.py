@@ -28,6 +28,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: Optional[subprocess.Popen], stop_signal: int, timeout: float) -> None:
+    """Ask a process we started to stop; kill it if it has not within `timeout` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(stop_signal)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class ServerProcess:
     def __init__(self, tree: Path, python: str, model: Path, data_dir: Path,
                  database_url: Optional[str] = None, extra_env: Optional[dict[str, str]] = None) -> None:
@@ -80,13 +92,7 @@ class ServerProcess:
             self.process.wait(timeout=30)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, signal.SIGINT, 30)
 
 
 class ClusterProcess:
@@ -148,13 +154,7 @@ class ClusterProcess:
         os.kill(self.pids[number - 1], signal.SIGKILL)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, signal.SIGTERM, 60)  # the script stops what it started
         self._drop_database()
         self._forget_keys()
 
