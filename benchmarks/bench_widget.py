@@ -31,7 +31,7 @@ import socketio  # noqa: E402
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage  # noqa: E402
 
 from actions import markers  # noqa: E402
-from bot.brain import quiet_rasa_logging  # noqa: E402
+from bot.logs import quiet_rasa_logging  # noqa: E402
 from bot.training import model_path  # noqa: E402
 from nahbar.cli import DEMO_FILE, read_articles  # noqa: E402
 from nahbar.server import ServerThread  # noqa: E402

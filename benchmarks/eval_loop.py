@@ -315,7 +315,7 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
 
 async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, args) -> dict[str, float]:
     """The held-out questions through the real conversation service: Rasa, actions, database."""
-    from bot.brain import quiet_rasa_logging
+    from bot.logs import quiet_rasa_logging
     from helpdesk.conversations import new_token
     from helpdesk.service import Session
     from bot.training import ensure_model

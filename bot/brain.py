@@ -46,23 +46,12 @@ from rasa.utils.endpoints import ClientResponseError, EndpointConfig  # noqa: E4
 from rasa_sdk.executor import ActionExecutor  # noqa: E402
 from rasa_sdk.interfaces import ActionExecutionRejection  # noqa: E402
 
+from bot.logs import quiet_rasa_logging  # noqa: E402
 from bot.text import COMMAND_PREFIX, is_command  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-
-def quiet_rasa_logging(level: Optional[int] = None) -> None:
-    """Rasa 3.6 logs every prediction through structlog, whose default (Rasa's CLI would
-    configure it; we run Rasa in-process) prints everything, debug included, to stdout: a
-    tenth of the time of a message, and noise for operators. Rasa's output follows the
-    level of Python's `rasa` logger (NAHBAR_LOG_LEVEL, WARNING by default) instead."""
-    import structlog
-
-    level = level if level is not None else logging.getLogger("rasa").getEffectiveLevel()
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(level))
-    logging.getLogger("rasa").setLevel(level)
 
 
 @dataclass(frozen=True)

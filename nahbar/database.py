@@ -15,7 +15,10 @@ def make_engine(url: str, future: bool = True) -> Engine:
     parsed = make_url(url)
     # A database server can restart under us: a pooled connection is checked before use. A
     # SQLite file cannot, and the check cost a tenth of every database step under load.
-    kwargs: dict[str, Any] = {"future": future, "pool_pre_ping": parsed.get_backend_name() != "sqlite"}
+    # `hide_parameters`: a database error names the statement, never the values (a customer's
+    # message, an address), so an error in the log holds no personal data.
+    kwargs: dict[str, Any] = {"future": future, "pool_pre_ping": parsed.get_backend_name() != "sqlite",
+                              "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         if parsed.database not in (None, "", ":memory:"):
