@@ -26,7 +26,8 @@ class ActionAnswerFromKnowledge(Action):
         question = (tracker.latest_message.get("text") or "").strip()
         language = tracker.get_slot("language") or "en"
         best = await asyncio.to_thread(
-            context.knowledge.answer, question, language, context.answer_threshold, context.answer_confidence
+            context.knowledge.answer, question, language, context.answer_threshold, context.answer_confidence,
+            "bot", tracker.sender_id,  # the asker: a question the bot missed is erased with its conversation
         )
         if best is None:
             dispatcher.utter_message(response="utter_no_answer")

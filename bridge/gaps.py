@@ -4,13 +4,18 @@ Four signals in one list: questions the bot could not answer, chats handed to ag
 why), knowledge searches that found nothing, and articles marked unhelpful. The texts are
 grouped greedily with the embeddings (each joins the first group whose first text is close
 enough), which is linear in the number of signals, not pairwise.
+
+Editors see customers' words only anonymized, as the bridge anonymizes a mined pair:
+missed questions are anonymized once and stored so (their raw words are gone then; the
+bridge run does the same for the ones nobody looked at), the first words of a handed-over
+chat are anonymized as they are shown, and kept so only in memory, by message id.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 import faiss
 import numpy as np
@@ -18,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.text import is_customer_words
-from helpdesk.schema import handoffs, messages
+from helpdesk.schema import conversations, handoffs, messages
 from knowledge.base import KnowledgeBase
 from knowledge.schema import articles, feedback, search_misses
 
@@ -41,6 +46,18 @@ class Gap:
         return len(self.who)
 
 
+# (text, language) → what editors may see of it.
+Anonymize = Callable[[str, Optional[str]], str]
+_SHOWN_LIMIT = 5000
+
+
+def anonymize_misses(knowledge: KnowledgeBase, anonymize: Anonymize, limit: int = 1000) -> int:
+    """Replace the raw words of missed questions by their anonymized form, in the database."""
+    raw = knowledge.raw_misses(limit)
+    knowledge.replace_miss_words({miss_id: anonymize(words, language) for miss_id, words, language in raw})
+    return len(raw)
+
+
 @dataclass(frozen=True)
 class Signal:
     text: str
@@ -48,22 +65,32 @@ class Signal:
     who: str  # a customer (conversation) where known, else the single event
 
 
-def signals(engine: Engine, limit: int = 500) -> list[Signal]:
+def signals(engine: Engine, anonymize: Anonymize, limit: int = 500, shown: Optional[dict[int, str]] = None) -> list[Signal]:
+    """`shown`: anonymized first words of handed-over chats by message id, kept between calls."""
+    shown = {} if shown is None else shown
     found: list[Signal] = []
     with engine.connect() as conn:
         for row in conn.execute(select(search_misses).order_by(search_misses.c.id.desc()).limit(limit)):
             found.append(Signal(row.query, KINDS.get(row.source, row.source), f"miss:{row.id}"))
-        handed = conn.execute(select(handoffs).order_by(handoffs.c.id.desc()).limit(limit))
+        handed = conn.execute(
+            select(handoffs.c.conversation_id, handoffs.c.reason, handoffs.c.requested_at, conversations.c.language)
+            .join(conversations, conversations.c.id == handoffs.c.conversation_id)
+            .order_by(handoffs.c.id.desc()).limit(limit))
         for handoff in handed:
             first = conn.execute(
-                select(messages.c.text).where(
+                select(messages.c.id, messages.c.text).where(
                     messages.c.conversation_id == handoff.conversation_id, messages.c.sender == "customer",
                     messages.c.created_at <= handoff.requested_at,
                 ).order_by(messages.c.id.desc()).limit(4)
-            ).scalars().all()
-            text = next((t for t in first if is_customer_words(t)), None)
-            if text:
-                found.append(Signal(text, f"handed to agents ({handoff.reason})", f"conversation:{handoff.conversation_id}"))
+            ).all()
+            message = next((m for m in first if is_customer_words(m.text)), None)
+            if message is not None:
+                if message.id not in shown:
+                    if len(shown) >= _SHOWN_LIMIT:
+                        shown.clear()
+                    shown[message.id] = anonymize(message.text, handoff.language)
+                found.append(Signal(shown[message.id], f"handed to agents ({handoff.reason})",
+                                    f"conversation:{handoff.conversation_id}"))
         unhelpful = conn.execute(
             select(feedback.c.id, articles.c.question).join(articles, articles.c.id == feedback.c.article_id)
             .where(feedback.c.helpful.is_(False)).order_by(feedback.c.id.desc()).limit(limit)
@@ -73,8 +100,10 @@ def signals(engine: Engine, limit: int = 500) -> list[Signal]:
     return found
 
 
-def gap_list(engine: Engine, knowledge: KnowledgeBase, threshold: float = 0.7, limit: int = 500) -> list[Gap]:
-    found = signals(engine, limit)
+def gap_list(engine: Engine, knowledge: KnowledgeBase, anonymize: Anonymize, threshold: float = 0.7,
+             limit: int = 500, shown: Optional[dict[int, str]] = None) -> list[Gap]:
+    anonymize_misses(knowledge, anonymize, limit)
+    found = signals(engine, anonymize, limit, shown)
     if not found:
         return []
     vectors = knowledge.encoder.encode([s.text for s in found])

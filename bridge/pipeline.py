@@ -26,11 +26,12 @@ from sqlalchemy.engine import Engine
 from bridge.anonymize import PLACEHOLDER, PLACEHOLDERS, Anonymized, Anonymizer
 from bridge.extract import SENTENCES, RawPair, extract
 from bridge.privacy import PrivateTopics, private_reason
-from bridge.schema import add_missing_columns, groups, metadata, pairs
+from bridge.gaps import anonymize_misses
+from bridge.schema import groups, metadata, pairs
 from bridge.shared_words import Checked, SharedWords, answer_agreement
 from knowledge.articles import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, ArticleError, ArticleInput, slugify
 from knowledge.base import KnowledgeBase
-from knowledge.store import utcnow
+from knowledge.store import add_missing_columns, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -127,12 +128,26 @@ class Bridge:
 
     def create_tables(self) -> None:
         metadata.create_all(self.engine)
-        for column in add_missing_columns(self.engine):
+        for column in add_missing_columns(self.engine, metadata):
             logger.info("bridge: added column %s", column)
 
+    def anonymize_words(self, text: str, language: Optional[str]) -> str:
+        """A customer's words as editors may see them outside a draft (the gap list): anonymized
+        as a mined pair is; what still looks personal afterwards is not shown at all."""
+        result = self.anonymizer.anonymize(text, language or "en")
+        if result.uncertain:
+            return f"[not shown: still looks personal ({', '.join(result.residue)})]"
+        return result.text
+
+    def refresh(self, group_id: int) -> None:
+        """Count a group's customers again and draft it anew (after an erasure took evidence away)."""
+        self._refresh(group_id, RunSummary())
+
     def run(self, progress: Optional[Callable[[Iterable[Any]], Iterable[Any]]] = None) -> RunSummary:
-        """Read what is new, anonymize and group it, and (re)draft the groups it touched."""
+        """Read what is new, anonymize and group it, and (re)draft the groups it touched; and
+        anonymize the questions the bot missed, so their raw words live an interval at most."""
         summary = RunSummary()
+        anonymize_misses(self.knowledge, self.anonymize_words)
         self._published_words = None
         raws = list(extract(self.engine))
         state = self._state()

@@ -7,8 +7,7 @@ was skipped (so it is not read again), never its text.
 from __future__ import annotations
 
 from sqlalchemy import (JSON, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
-                        Text, UniqueConstraint, inspect, text)
-from sqlalchemy.engine import Engine
+                        Text, UniqueConstraint)
 
 metadata = MetaData()
 
@@ -28,7 +27,7 @@ pairs = Table(
     Column("question_spans", JSON, nullable=True),
     Column("answer_spans", JSON, nullable=True),
     Column("vector", LargeBinary, nullable=True),
-    Column("answer_vector", LargeBinary, nullable=True),  # added after the first release: see add_missing_columns
+    Column("answer_vector", LargeBinary, nullable=True),  # added after the first release: see knowledge.store.add_missing_columns
     Column("group_id", Integer, ForeignKey("bridge_groups.id"), nullable=True),
     Column("helpful", Integer, nullable=False, default=0),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -89,25 +88,3 @@ runs = Table(
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=True),
 )
-
-
-def add_missing_columns(engine: Engine) -> list[str]:
-    """Add nullable columns that came with a newer release to tables an older one created.
-
-    `create_all` creates missing tables but never alters existing ones; the bridge's
-    tables only ever gained nullable columns, which `ALTER TABLE … ADD COLUMN` adds on
-    SQLite and PostgreSQL alike without touching the rows already stored.
-    """
-    added = []
-    inspector = inspect(engine)
-    for table in metadata.sorted_tables:
-        if not inspector.has_table(table.name):
-            continue
-        present = {c["name"] for c in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in present and column.nullable:
-                kind = column.type.compile(dialect=engine.dialect)
-                with engine.begin() as conn:
-                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
-                added.append(f"{table.name}.{column.name}")
-    return added

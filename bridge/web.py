@@ -61,6 +61,7 @@ class EditorConsole:
         self.review = review
         self.knowledge = knowledge
         self.auth = auth
+        self._shown: dict[int, str] = {}  # the gap list's anonymized chat openings, by message id
 
     def app(self) -> web.Application:
         """The console as a sub-application for `/editor`: its guard admits editors (and admins)."""
@@ -153,7 +154,8 @@ class EditorConsole:
         raise web.HTTPSeeOther(f"/editor?done={done}")
 
     async def gaps(self, request: web.Request) -> web.Response:
-        found = await asyncio.to_thread(gap_list, self.review.engine, self.knowledge)
+        found = await asyncio.to_thread(gap_list, self.review.engine, self.knowledge, self.runs.bridge.anonymize_words,
+                                        shown=self._shown)
         return self._render(request, "editor_gaps.html", gaps=found[:100])
 
     async def audit(self, request: web.Request) -> web.Response:

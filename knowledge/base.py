@@ -14,6 +14,7 @@ import logging
 import math
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
@@ -261,10 +262,19 @@ class KnowledgeBase:
     def misses(self, limit: int = 100) -> list[dict]:
         return self._store.misses(limit)
 
+    def raw_misses(self, limit: int = 1000) -> list[tuple[int, str, Optional[str]]]:
+        return self._store.raw_misses(limit)
+
+    def replace_miss_words(self, replaced: dict[int, str]) -> None:
+        self._store.replace_miss_words(replaced)
+
+    def purge_misses(self, before: datetime, dry_run: bool = False) -> int:
+        return self._store.purge_misses(before, dry_run)
+
     # -- answering -------------------------------------------------------------------
 
     def answer(self, question: str, language: str, threshold: float, confidence: float,
-               source: str = "bot") -> Optional[SearchHit]:
+               source: str = "bot", asker: Optional[str] = None) -> Optional[SearchHit]:
         """The article to answer a customer with, or None, and then the question is logged as a miss.
 
         Articles in the customer's language are ranked among themselves first, so that a
@@ -281,7 +291,7 @@ class KnowledgeBase:
         every = self.search_vector(vector, None, 10)
         best = choose_answer(every, threshold, confidence)
         if best is None:
-            self._miss(question, language, every[0].score if every else None, source)
+            self._miss(question, language, every[0].score if every else None, source, asker)
         return best
 
     def lookup(self, query: str, language: Optional[str], k: int, source: str, miss_below: float) -> list[SearchHit]:
@@ -293,8 +303,9 @@ class KnowledgeBase:
             self._miss(query, language, best, source)
         return hits
 
-    def _miss(self, query: str, language: Optional[str], best: Optional[float], source: str) -> None:
-        self._store.record_miss(query, language, best, source)
+    def _miss(self, query: str, language: Optional[str], best: Optional[float], source: str,
+              asker: Optional[str] = None) -> None:
+        self._store.record_miss(query, language, best, source, asker)
 
     # -- searching -------------------------------------------------------------------
 

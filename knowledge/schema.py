@@ -99,4 +99,10 @@ search_misses = Table(
     Column("best_score", Float, nullable=True),
     Column("source", String(12), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Who asked, as an opaque reference the caller chose (the bot's conversation id), so that
+    # erasing a customer's data finds their questions too; None for anonymous searches.
+    Column("asker", String(64), nullable=True),
+    # The words are what the editors may see only once anonymized; until then they are raw.
+    Column("anonymized", Boolean, nullable=True),
+    Index("ix_kb_search_misses_asker", "asker"),
 )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Optional, Sequence
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import MetaData, and_, delete, func, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +20,28 @@ from knowledge.schema import article_versions, articles, feedback, metadata, phr
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def add_missing_columns(engine: Engine, tables: MetaData) -> list[str]:
+    """Add nullable columns that came with a newer release to tables an older one created.
+
+    `create_all` creates missing tables but never alters existing ones; until migrations
+    exist (Alembic), tables only ever gain nullable columns, which `ALTER TABLE … ADD
+    COLUMN` adds on SQLite and PostgreSQL alike without touching the rows already stored.
+    """
+    added = []
+    inspector = inspect(engine)
+    for table in tables.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(dialect=engine.dialect)
+                with engine.begin() as conn:
+                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+                added.append(f"{table.name}.{column.name}")
+    return added
 
 
 @dataclass(frozen=True)
@@ -165,13 +187,44 @@ class ArticleStore:
             counts = {bool(helpful): int(n) for helpful, n in conn.execute(query)}
         return {"helpful": counts.get(True, 0), "unhelpful": counts.get(False, 0)}
 
-    def record_miss(self, query_text: str, language: Optional[str], best_score: Optional[float], source: str) -> None:
+    def record_miss(self, query_text: str, language: Optional[str], best_score: Optional[float], source: str,
+                    asker: Optional[str] = None) -> None:
         with self.engine.begin() as conn:
             conn.execute(
                 insert(search_misses).values(
-                    query=query_text[:500], language=language, best_score=best_score, source=source, created_at=utcnow()
+                    query=query_text[:500], language=language, best_score=best_score, source=source, asker=asker,
+                    anonymized=False, created_at=utcnow()
                 )
             )
+
+    def raw_misses(self, limit: int = 1000) -> list[tuple[int, str, Optional[str]]]:
+        """(id, query, language) of misses whose words were not anonymized yet, newest first."""
+        query = (select(search_misses.c.id, search_misses.c.query, search_misses.c.language)
+                 .where(search_misses.c.anonymized.isnot(True)).order_by(search_misses.c.id.desc()).limit(limit))
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(query)]
+
+    def replace_miss_words(self, replaced: dict[int, str]) -> None:
+        """Put anonymized words in place of what was asked: the raw words are gone then."""
+        if not replaced:
+            return
+        with self.engine.begin() as conn:
+            for miss_id, words in replaced.items():
+                conn.execute(update(search_misses).where(search_misses.c.id == miss_id)
+                             .values(query=words[:500], anonymized=True))
+
+    @staticmethod
+    def forget_asker(conn: Connection, asker: str) -> int:
+        """Remove what one asker's searches left (part of erasing a customer's data, in the caller's transaction)."""
+        return conn.execute(delete(search_misses).where(search_misses.c.asker == asker)).rowcount
+
+    def purge_misses(self, before: datetime, dry_run: bool = False) -> int:
+        """Misses older than `before` (the gap list's retention period), removed or only counted."""
+        where = search_misses.c.created_at < before
+        with self.engine.begin() as conn:
+            if dry_run:
+                return int(conn.execute(select(func.count()).select_from(search_misses).where(where)).scalar())
+            return conn.execute(delete(search_misses).where(where)).rowcount
 
     def misses(self, limit: int = 100) -> list[dict]:
         query = select(search_misses).order_by(search_misses.c.id.desc()).limit(limit)

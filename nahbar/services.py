@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
@@ -9,9 +10,11 @@ from sqlalchemy.exc import OperationalError
 
 from knowledge.base import KnowledgeBase
 from knowledge.embeddings import load_encoder
-from knowledge.store import ArticleStore
+from knowledge.store import ArticleStore, add_missing_columns
 from nahbar.database import make_engine
 from nahbar.settings import Settings, SettingsError
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from actions.context import ActionContext
@@ -39,6 +42,7 @@ def create_schema(engine: Engine) -> None:
     """Every part's tables. Several server processes starting side by side on an empty
     database would race to create them: `nahbar db init` (or `demo-data`) runs first."""
     from bridge.runs import create_tables as create_bridge_tables
+    from bridge.schema import metadata as bridge_tables
     from helpdesk.schema import metadata as helpdesk_tables
     from knowledge.schema import metadata as knowledge_tables
     from staff.schema import metadata as staff_tables
@@ -46,6 +50,9 @@ def create_schema(engine: Engine) -> None:
     for tables in (knowledge_tables, staff_tables, helpdesk_tables):
         tables.create_all(engine)
     create_bridge_tables(engine)
+    for tables in (knowledge_tables, staff_tables, helpdesk_tables, bridge_tables):
+        for column in add_missing_columns(engine, tables):
+            logger.info("added column %s (new in this release)", column)
 
 
 def open_knowledge(settings: Settings, engine: Engine) -> KnowledgeBase:
