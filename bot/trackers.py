@@ -19,7 +19,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, Text
+from typing import Any, Callable, Optional, Sequence, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -84,6 +84,30 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         # tracker: read it back next time, as Rasa would.
         if (rows or cached is not None) and not any(isinstance(event, SessionStarted) for event in new):
             self._remember(sender_id, _Cached(tracker, len(tracker.events), newest))
+
+    def erase(self, sender_ids: Sequence[str]) -> int:
+        """Every stored event of these conversations, and their trackers in memory: an erased
+        chat leaves nothing in Rasa's store (Rasa 3.6 open source has no way to delete a
+        tracker, rasa#10719). Repeatable: a second call finds nothing and removes nothing."""
+        events = self.SQLEvent.__table__
+        removed = 0
+        senders = list(sender_ids)
+        with self.engine.begin() as conn:
+            for start in range(0, len(senders), 500):
+                chunk = senders[start:start + 500]
+                removed += conn.execute(sa.delete(events).where(events.c.sender_id.in_(chunk))).rowcount
+        with self._cache_lock:
+            for sender_id in senders:
+                self._cache.pop(sender_id, None)
+        return removed
+
+    def idle_senders(self, before: float) -> list[str]:
+        """Conversations whose newest event is older than `before` (a Unix time)."""
+        events = self.SQLEvent.__table__
+        query = sa.select(events.c.sender_id).group_by(events.c.sender_id).having(
+            sa.func.max(events.c.timestamp) < before)
+        with self.engine.connect() as conn:
+            return [row.sender_id for row in conn.execute(query)]
 
     def _row(self, sender_id: str, event: Any) -> Any:
         data = event.as_dict()

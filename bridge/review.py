@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Iterator, Optional, Sequence
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from bridge.schema import audit, groups, pairs
@@ -245,6 +246,14 @@ class Review:
         with self.engine.begin() as conn:
             conn.execute(insert(audit).values(actor=actor, action=action, group_id=group_id, article_slug=slug,
                                               before=before, after=after, reason=reason, at=utcnow()))
+
+
+def purge_audit(engine: Engine, before: datetime, dry_run: bool = False) -> int:
+    """Editors' audit entries older than `before` (its retention period), removed or only counted."""
+    with engine.begin() as conn:
+        if dry_run:
+            return int(conn.execute(select(func.count()).select_from(audit).where(audit.c.at < before)).scalar())
+        return conn.execute(delete(audit).where(audit.c.at < before)).rowcount
 
 
 def _with_wordings(phrasings: list[str], new: Sequence[str], question: str) -> tuple[str, ...]:

@@ -158,6 +158,19 @@ class HandoffQueue:
             await self._tell(conversation, "requeued", name=name)
         await self.broadcast()
 
+    async def agent_of(self, conversation_id: int) -> Optional[int]:
+        """The agent who holds the conversation now, if one does."""
+        handoff = await asyncio.to_thread(self.store.open_handoff, conversation_id)
+        return handoff.agent_id if handoff is not None else None
+
+    async def erased(self, conversation: Conversation, agent_id: Optional[int]) -> None:
+        """After a conversation was erased: every widget of its customer forgets it, the agent
+        who had it is told (their console closes it), and every agent sees the queue anew."""
+        await self.notifications.customer(conversation, "chat_erased", {"reference": conversation.id})
+        if agent_id is not None:
+            await self.notifications.agent(agent_id, "conversation_erased", {"conversation_id": conversation.id})
+        await self.broadcast()
+
     async def recover(self) -> None:
         """At start no console is connected yet: agents who had chats get the grace period to
         come back, then their chats return to the queue (they would wait forever otherwise)."""

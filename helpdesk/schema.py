@@ -129,3 +129,19 @@ notes = Table(
     Column("text", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# Who exported or erased which conversation, and when: the audit log of customers' data
+# requests (GDPR Art. 15, 17, 20) and of the retention purge. It names the conversation by
+# its reference number only (no foreign key: the conversation is gone after an erase) and
+# never holds what was erased; `details` are counts.
+data_requests = Table(
+    "chat_data_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action", String(12), nullable=False),  # export, erase, purge
+    Column("conversation_id", Integer, nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("details", JSON, nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_chat_data_requests_at", "at"),
+)

@@ -17,7 +17,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any, Callable, Optional
+from typing import Any, Awaitable, Callable, Optional, TypeVar
 
 from actions import markers
 from bot.brain import Brain, BotReply
@@ -28,6 +28,8 @@ from helpdesk.core import Helpdesk
 from helpdesk.protocol import bot_uttered_payload
 from helpdesk.turns import ConversationLocks, TurnWorkers
 from knowledge.store import utcnow
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +155,17 @@ class ConversationService:
                 self.workers.submit(conversation.id)
                 return Session(token, conversation, hint)
         return Session(new_token(), None, hint)
+
+    async def conversation_of(self, token: Any) -> Optional[Conversation]:
+        """The conversation a customer's token holds, for their own download or erase; None
+        for an unknown, expired or malformed token (which reveals nothing)."""
+        if isinstance(token, str) and _TOKEN.match(token):
+            return await asyncio.to_thread(self.store.find, token, self.max_age)
+        return None
+
+    async def exclusively(self, conversation_id: int, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work` while no turn of the conversation is being answered (an erase)."""
+        return await self.workers.exclusively(conversation_id, work)
 
     async def history(self, session: Session, after: Optional[int] = None) -> list[StoredMessage]:
         """What a (re)connecting client shows: everything, or only what came after its `after`.

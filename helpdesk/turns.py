@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import asynccontextmanager
-from typing import AsyncIterator, Awaitable, Callable, Optional, Protocol
+from typing import AsyncIterator, Awaitable, Callable, Optional, Protocol, TypeVar
 
 import redis.asyncio as aioredis
 from redis.exceptions import LockError
@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 # Answers the oldest open turn of a conversation; False when it has none left.
 AnswerNext = Callable[[int], Awaitable[bool]]
+T = TypeVar("T")
 
 RETRY_MAX_SECONDS = 30.0
 LOCKED_RETRY_SECONDS = 0.5  # another process has the conversation: look again this soon
@@ -132,6 +133,27 @@ class TurnWorkers:
         idle = self._workers - self._busy
         self._waiting.put_nowait(conversation_id)
         return None if queued_before < idle else queued_before - idle
+
+    async def exclusively(self, conversation_id: int, work: Callable[[], Awaitable[T]], timeout: float = 60.0) -> T:
+        """Run `work` while no worker answers the conversation (in this process, and in any
+        other when the locks are shared): an erase must not race a turn that writes."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while conversation_id in self._active:
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"conversation {conversation_id} stayed busy for {timeout:.0f} s")
+            await asyncio.sleep(0.05)
+        self._active.add(conversation_id)
+        try:
+            while True:
+                async with self._locks.hold(conversation_id) as held:
+                    if held:
+                        return await work()
+                if asyncio.get_running_loop().time() > deadline:
+                    raise TimeoutError(f"another process held conversation {conversation_id} for {timeout:.0f} s")
+                await asyncio.sleep(LOCKED_RETRY_SECONDS)
+        finally:
+            self._active.discard(conversation_id)
+            self._again.discard(conversation_id)
 
     @property
     def backlog(self) -> int:

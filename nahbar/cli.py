@@ -235,6 +235,71 @@ def cmd_demo_data(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _customer_data():
+    """Customers' data without a server: the tracker store opened directly, the bridge only if a draft needs it."""
+    from functools import lru_cache, partial
+
+    from bot.trackers import sql_tracker_store
+    from nahbar.customer_data import CustomerData, Retention
+    from nahbar.database import make_engine
+    from nahbar.services import connect, open_bridge
+
+    settings = _settings()
+    engine = connect(settings)
+    trackers = sql_tracker_store(settings.database_url, settings.data_dir, 0, partial(make_engine, future=False))
+    bridge = lru_cache(maxsize=1)(lambda: open_bridge(settings, engine, _knowledge()))
+    return CustomerData(engine, trackers, Retention.from_settings(settings), settings.bridge_min_customers, bridge)
+
+
+def _describe(found) -> str:
+    return (f"#{found.id}  started {found.created_at:%Y-%m-%d %H:%M}, last message {found.last_activity_at:%Y-%m-%d %H:%M} UTC, "
+            f"{found.messages} messages, {found.state}" + (f", e-mail {found.contact_email}" if found.contact_email else ""))
+
+
+def cmd_customer_export(args: argparse.Namespace) -> int:
+    """Everything stored about a customer's conversations as JSON (GDPR Art. 15, 20); logged in the audit log."""
+    data = _customer_data()
+    found = data.find(args.reference)
+    exports = [data.export(c.id, f"command line ({args.actor})") for c in found]
+    text = json.dumps(exports[0] if len(exports) == 1 else {"conversations": exports}, ensure_ascii=False, indent=2)
+    if args.output:
+        Path(args.output).write_text(text + "\n", "utf-8")
+        print(f"exported {len(exports)} conversation(s) to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text + "\n")
+    return 0
+
+
+def cmd_customer_erase(args: argparse.Namespace) -> int:
+    """Erase a customer's conversations everywhere (GDPR Art. 17), after a confirmation."""
+    data = _customer_data()
+    found = data.find(args.reference)
+    print("This erases, everywhere and for good:")
+    for conversation in found:
+        print(f"  {_describe(conversation)}")
+    if any(c.state in ("waiting", "agent") for c in found):
+        print("  (a chat people hold now: the agent's console shows it until they reload; erase it from the admin "
+              "console of a running server to close it for them at once)")
+    if not args.yes:
+        answer = input(f"Erase {len(found)} conversation(s)? Type 'erase' to confirm: ").strip().lower()
+        if answer != "erase":
+            print("nothing erased")
+            return 1
+    for conversation in found:
+        erased = data.erase(conversation.id, f"command line ({args.actor})")
+        print(f"erased #{erased.conversation_id}: {erased.messages} messages, {erased.tracker_events} bot memory events, "
+              f"{erased.missed_questions} missed questions; drafts withdrawn {erased.drafts_withdrawn}, "
+              f"redrafted {erased.drafts_redrafted}")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Remove what is past its retention period (NAHBAR_KEEP_*); `--dry-run` only counts."""
+    report = _customer_data().purge(dry_run=args.dry_run)
+    print("\n".join(report.lines()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nahbar", description="Nahbar chatbot and helpdesk")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -275,12 +340,28 @@ def build_parser() -> argparse.ArgumentParser:
     password.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     password.set_defaults(func=cmd_user_password)
     user.add_parser("list", help="list staff accounts").set_defaults(func=cmd_user_list)
+    customer = commands.add_parser("customer", help="a customer's data: export or erase (GDPR)") \
+        .add_subparsers(dest="customer_command", required=True)
+    for name, func, text in (("export", cmd_customer_export, "print everything stored about the conversations as JSON"),
+                             ("erase", cmd_customer_erase, "erase the conversations everywhere, for good")):
+        sub = customer.add_parser(name, help=text)
+        sub.add_argument("reference", help="reference number (42 or #42), chat id, or the e-mail address of an offline message")
+        sub.add_argument("--actor", default=os.environ.get("USER", "operator"), help="who asks, for the audit log")
+        if name == "export":
+            sub.add_argument("-o", "--output", help="write to this file instead of stdout")
+        else:
+            sub.add_argument("--yes", action="store_true", help="do not ask for a confirmation")
+        sub.set_defaults(func=func)
+    purge = commands.add_parser("purge", help="remove what is past its retention period")
+    purge.add_argument("--dry-run", action="store_true", help="only print what would be removed")
+    purge.set_defaults(func=cmd_purge)
     bridge = commands.add_parser("bridge", help="turn resolved chats into drafts").add_subparsers(dest="bridge_command", required=True)
     bridge.add_parser("run", help="read new resolved chats, anonymize, group, draft").set_defaults(func=cmd_bridge_run)
     return parser
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from helpdesk.records import RecordsError
     from knowledge.articles import ArticleError
     from knowledge.embeddings import EncoderError
     from nahbar.settings import SettingsError
@@ -288,10 +369,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.basicConfig(level=os.environ.get("NAHBAR_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    from bot.logs import quiet_rasa_logging
+
+    quiet_rasa_logging()  # before anything of Rasa runs: training in `nahbar demo` too
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (SettingsError, ArticleError, EncoderError, StaffError, FileNotFoundError) as exc:
+    except (SettingsError, ArticleError, EncoderError, StaffError, RecordsError, FileNotFoundError) as exc:
         print(f"nahbar: {exc}", file=sys.stderr)
         return 2
 

@@ -25,6 +25,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_EMBEDDING_MODEL = "use-multilingual"
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
+RETENTION = ("keep_bot_chats_days", "keep_resolved_chats_days", "keep_offline_messages_days", "keep_gap_events_days",
+             "keep_staff_sessions_days", "keep_audit_days")
 
 
 class SettingsError(ValueError):
@@ -70,6 +72,14 @@ class Settings:
     redis_prefix: str = "nahbar"  # every Redis key and channel starts with it (several deployments, one Redis)
     lease_seconds: float = 15.0  # presence and conversation leases: a dead process's run out after this
     knowledge_check_seconds: float = 30.0  # several processes: how often each compares its index with the database
+    # Retention (days after the last message or entry); `nahbar purge` and the server remove what is older.
+    keep_bot_chats_days: int = 30  # chats only the bot answered
+    keep_resolved_chats_days: int = 180  # chats that reached people
+    keep_offline_messages_days: int = 90  # offline messages nobody answered
+    keep_gap_events_days: int = 90  # questions nobody found an answer to (the gap list)
+    keep_staff_sessions_days: int = 30  # staff login sessions and failed-login records
+    keep_audit_days: int = 730  # the editors' audit log and the log of data requests
+    purge_interval_hours: float = 24.0  # how often the server purges; 0: only `nahbar purge`
 
     @property
     def index_path(self) -> Path:
@@ -211,6 +221,8 @@ class Settings:
             lease_seconds=number("NAHBAR_LEASE_SECONDS", cls.lease_seconds, float, 1.0, 600.0),
             knowledge_check_seconds=number("NAHBAR_KNOWLEDGE_CHECK_SECONDS", cls.knowledge_check_seconds, float,
                                            0.5, 86400.0),
+            **{name: int(number(f"NAHBAR_{name.upper()}", getattr(cls, name), int, 1, 3650)) for name in RETENTION},
+            purge_interval_hours=number("NAHBAR_PURGE_INTERVAL_HOURS", cls.purge_interval_hours, float, 0.0, 720.0),
         )
         if settings.rasa_model is not None and not settings.rasa_model.is_file():
             problems.append(f"NAHBAR_RASA_MODEL={str(settings.rasa_model)!r} is not a file (train one with `nahbar train`)")

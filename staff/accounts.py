@@ -197,6 +197,18 @@ class StaffStore:
             conn.execute(delete(login_failures).where(login_failures.c.key == key[:200]))
 
 
+    def purge(self, before: datetime, dry_run: bool = False) -> int:
+        """Login sessions and failed-login records (which hold addresses) made before `before`."""
+        removed = 0
+        with self.engine.begin() as conn:
+            for table, made in ((sessions, sessions.c.created_at), (login_failures, login_failures.c.at)):
+                if dry_run:
+                    removed += int(conn.execute(select(func.count()).select_from(table).where(made < before)).scalar())
+                else:
+                    removed += conn.execute(delete(table).where(made < before)).rowcount
+        return removed
+
+
 def _check_password(password: str) -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_CHARS:
         raise StaffError(f"A password needs at least {MIN_PASSWORD_CHARS} characters.")

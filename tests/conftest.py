@@ -118,6 +118,7 @@ def server(rasa_model: Path, tmp_path_factory, demo_entries) -> Iterator[ServerT
         agent_grace_seconds=1.5,
         metrics_token=METRICS_TOKEN,
         bridge_interval_minutes=0,
+        purge_interval_hours=0,
     )
     running = ServerThread(settings).start()
     running.parts.knowledge.import_articles(demo_entries, actor="test")
