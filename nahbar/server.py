@@ -46,6 +46,8 @@ from knowledge.base import KnowledgeBase
 from knowledge.web import KnowledgeSite
 from nahbar.bad_input import bad_input
 from nahbar.cluster import Cluster
+from nahbar.customer_data import CustomerData, LiveCustomerData, Retention
+from nahbar.data_web import DataRightsWeb
 from nahbar.database import make_engine
 from nahbar.services import action_context, connect, open_bridge, open_bridge_runs, open_knowledge
 from nahbar.settings import Settings, SettingsError
@@ -73,6 +75,7 @@ class Parts:
     bridge: Bridge
     bridge_runs: BridgeRuns
     templates: jinja2.Environment  # the one template environment of every console and page
+    customer_data: LiveCustomerData
     cluster: Optional[Cluster] = None  # several processes: what they share through Redis
 
 
@@ -128,10 +131,13 @@ async def build_parts(settings: Settings) -> Parts:
         templates=templates,
     )
     bridge = await asyncio.to_thread(open_bridge, settings, engine, knowledge)
+    customer_data = LiveCustomerData(
+        CustomerData(engine, brain.tracker_store, Retention.from_settings(settings), settings.bridge_min_customers,
+                     lambda: bridge), service, helpdesk.queue)
     return Parts(
         settings, engine, knowledge, brain, service, helpdesk, staff, auth,
         WidgetChannel(sio, service), AgentChannel(sio, helpdesk, auth), bridge,
-        await asyncio.to_thread(open_bridge_runs, engine, bridge), templates, cluster,
+        await asyncio.to_thread(open_bridge_runs, engine, bridge), templates, customer_data, cluster,
     )
 
 
@@ -142,7 +148,8 @@ def create_app(parts: Parts) -> web.Application:
     settings = parts.settings
     site = KnowledgeSite(parts.knowledge, settings.base_url, settings.answer_threshold, parts.templates)
     app.add_routes(site.routes())
-    app.add_routes(widget_routes(settings.session_days, parts.templates))
+    app.add_routes(widget_routes(settings.session_days, parts.templates, settings.keep_bot_chats_days,
+                                 settings.keep_resolved_chats_days))
     app.add_routes(parts.auth.routes())
     console = AgentConsole(
         parts.helpdesk, parts.auth, load_canned_replies(settings.canned_replies_path), parts.templates,
@@ -155,6 +162,11 @@ def create_app(parts: Parts) -> web.Application:
     app.add_subapp("/editor", EditorConsole(parts.bridge_runs, review, parts.knowledge, parts.auth, parts.templates).app())
     if settings.bridge_interval_minutes > 0:
         app.cleanup_ctx.append(_bridge_schedule(parts.bridge_runs, settings.bridge_interval_minutes * 60))
+    data_rights = DataRightsWeb(parts.customer_data, parts.auth)
+    app.add_routes(data_rights.widget_routes())
+    app.add_subapp("/admin", data_rights.admin_app())
+    if settings.purge_interval_hours > 0:
+        app.cleanup_ctx.append(_purge_schedule(parts.customer_data, settings.purge_interval_hours * 3600))
     app.add_routes([web.get("/healthz", health), web.get("/livez", alive)])
 
     app.cleanup_ctx.append(_conversations(parts))
@@ -200,6 +212,28 @@ def _bridge_schedule(runs: BridgeRuns, interval_seconds: float):
                     logger.info("scheduled bridge run skipped: %s", exc)
                 except Exception:
                     logger.exception("the scheduled bridge run failed; it runs again in %.0f s", interval_seconds)
+
+        task = asyncio.create_task(loop())
+        yield
+        task.cancel()
+
+    return schedule
+
+
+def _purge_schedule(data: LiveCustomerData, interval_seconds: float, first_after: float = 600.0):
+    """Remove what is past its retention period: ten minutes after the start (a server that
+    restarts daily still purges), then every interval."""
+
+    async def schedule(_app: web.Application):
+        async def loop() -> None:
+            delay = min(first_after, interval_seconds)
+            while True:
+                await asyncio.sleep(delay)
+                delay = interval_seconds
+                try:
+                    await data.purge()
+                except Exception:
+                    logger.exception("the scheduled purge failed; it runs again in %.0f s", interval_seconds)
 
         task = asyncio.create_task(loop())
         yield

@@ -12,12 +12,14 @@ from bridge.web import TEMPLATE_DIR as BRIDGE_TEMPLATES
 from helpdesk.web import TEMPLATE_DIR as HELPDESK_TEMPLATES
 from knowledge.articles import article_path
 from knowledge.web import TEMPLATE_DIR as KNOWLEDGE_TEMPLATES
+from nahbar.data_web import TEMPLATE_DIR as DATA_TEMPLATES
 from staff.web import TEMPLATE_DIR as STAFF_TEMPLATES
 
 
 def environment() -> jinja2.Environment:
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder) for folder in
-                                  (KNOWLEDGE_TEMPLATES, STAFF_TEMPLATES, HELPDESK_TEMPLATES, BRIDGE_TEMPLATES)])
+                                  (KNOWLEDGE_TEMPLATES, STAFF_TEMPLATES, HELPDESK_TEMPLATES, BRIDGE_TEMPLATES,
+                                                                DATA_TEMPLATES)])
     templates = jinja2.Environment(loader=loader, autoescape=True)
     templates.globals["article_path"] = article_path
     return templates

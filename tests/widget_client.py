@@ -28,7 +28,8 @@ class WidgetClient:
         self.sio.on("history", self._on_history)
         self.frames: list[dict[str, Any]] = []
         self.sio.on("bot_uttered", self._on_bot_uttered)
-        for kind in ("message_error", "handoff", "agent_typing", "message_stored", "message_handled", "queued"):
+        for kind in ("message_error", "handoff", "agent_typing", "message_stored", "message_handled", "queued",
+                     "chat_erased"):
             self.sio.on(kind, self.events.collector(kind))
         self._collect_bot = self.events.collector("bot_uttered")
         self._client_ids = itertools.count(1)

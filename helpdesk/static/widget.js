@@ -1,17 +1,25 @@
 /* Nahbar chat widget: no build step, no framework, nothing stored before the customer writes.
  * Embed: <script src="https://HOST/widget/vendor/socket.io.min.js"></script>
- *        <script src="https://HOST/widget/widget.js" data-server="https://HOST" data-days="30"></script>
+ *        <script src="https://HOST/widget/widget.js" data-server="https://HOST" data-days="30"
+ *                data-keep-bot="30" data-keep-people="180"></script>
+ * data-keep-*: the server's retention periods in days (NAHBAR_KEEP_*), told to the customer.
  */
 (function () {
   "use strict";
   var script = document.currentScript;
   var server = (script && script.getAttribute("data-server")) || window.location.origin;
   var days = Number((script && script.getAttribute("data-days")) || 30);
+  var keepBot = Number((script && script.getAttribute("data-keep-bot")) || 30);
+  var keepPeople = Number((script && script.getAttribute("data-keep-people")) || 180);
   var STORAGE_KEY = "nahbar.session";
   var lang = (navigator.language || "en").slice(0, 2) === "de" ? "de" : "en";
   var T = {
     en: { title: "Chat with us", placeholder: "Type your question…", send: "Send", open: "Chat",
-          privacy: "Your messages are stored on our server to answer you. Once you write, this browser keeps a chat id for " + days + " days so you can continue later.",
+          privacy: "Your messages are stored on our server to answer you: chats with the bot for " + keepBot + " days after your last message, chats with our team for " + keepPeople + " days; then they are deleted. Once you write, this browser keeps a chat id for " + days + " days so you can continue later.",
+          download: "Download this chat", erase: "Delete this chat",
+          confirmErase: "Delete this chat for good? Everything you and we wrote in it is erased from our systems, and this browser forgets it.",
+          yesErase: "Yes, delete", cancel: "Cancel", erased: "This chat is deleted: nothing of it is kept. You can start a new one any time.",
+          eraseFailed: "The chat could not be deleted just now; please try again.",
           error: "Could not send: ", agent: "Support", waiting: "Waiting for our team", position: "you're number {n} in the queue",
           wait: "about {m} min", withAgent: "You're chatting with {name}", typing: "{name} is typing…",
           offline: "Leave us a message", email: "Your e-mail address", message: "Your message", leave: "Send message",
@@ -20,7 +28,11 @@
           busy: "Many customers are writing right now — {n} ahead of you. You'll get your answer here.",
           next: "Many customers are writing right now — you're next.", thinking: "…" },
     de: { title: "Schreib uns", placeholder: "Deine Frage…", send: "Senden", open: "Chat",
-          privacy: "Deine Nachrichten werden auf unserem Server gespeichert, um dir zu antworten. Sobald du schreibst, merkt sich dieser Browser " + days + " Tage lang eine Chat-ID, damit du später weiterschreiben kannst.",
+          privacy: "Deine Nachrichten werden auf unserem Server gespeichert, um dir zu antworten: Chats mit dem Bot " + keepBot + " Tage nach deiner letzten Nachricht, Chats mit unserem Team " + keepPeople + " Tage; danach werden sie gelöscht. Sobald du schreibst, merkt sich dieser Browser " + days + " Tage lang eine Chat-ID, damit du später weiterschreiben kannst.",
+          download: "Diesen Chat herunterladen", erase: "Diesen Chat löschen",
+          confirmErase: "Diesen Chat endgültig löschen? Alles, was du und wir darin geschrieben haben, wird aus unseren Systemen gelöscht, und dieser Browser vergisst ihn.",
+          yesErase: "Ja, löschen", cancel: "Abbrechen", erased: "Dieser Chat ist gelöscht: Nichts davon wird aufbewahrt. Du kannst jederzeit einen neuen beginnen.",
+          eraseFailed: "Der Chat konnte gerade nicht gelöscht werden; bitte versuch es noch einmal.",
           error: "Nicht gesendet: ", agent: "Support", waiting: "Warten auf unser Team", position: "du bist Nummer {n} in der Warteschlange",
           wait: "etwa {m} Min.", withAgent: "Du schreibst mit {name}", typing: "{name} schreibt…",
           offline: "Hinterlass uns eine Nachricht", email: "Deine E-Mail-Adresse", message: "Deine Nachricht", leave: "Nachricht senden",
@@ -94,7 +106,16 @@
   var leave = el("button", "nahbar-send", T.leave); leave.type = "submit";
   offlineForm.appendChild(offlineTitle); offlineForm.appendChild(emailInput); offlineForm.appendChild(messageInput); offlineForm.appendChild(leave);
   panel.appendChild(header); panel.appendChild(status); panel.appendChild(log); panel.appendChild(typingLine);
-  panel.appendChild(offlineForm); panel.appendChild(privacy); panel.appendChild(form);
+  var tools = el("div", "nahbar-tools");
+  var downloadButton = el("button", "nahbar-download", T.download); downloadButton.type = "button";
+  var eraseButton = el("button", "nahbar-erase", T.erase); eraseButton.type = "button";
+  tools.appendChild(downloadButton); tools.appendChild(eraseButton);
+  var confirmBox = el("div", "nahbar-confirm"); confirmBox.hidden = true; confirmBox.setAttribute("role", "alertdialog");
+  var confirmYes = el("button", "nahbar-confirm-yes", T.yesErase); confirmYes.type = "button";
+  var confirmNo = el("button", "nahbar-confirm-no", T.cancel); confirmNo.type = "button";
+  confirmBox.appendChild(el("p", null, T.confirmErase)); confirmBox.appendChild(confirmYes); confirmBox.appendChild(confirmNo);
+  panel.appendChild(offlineForm); panel.appendChild(privacy); panel.appendChild(tools); panel.appendChild(confirmBox);
+  panel.appendChild(form);
   root.appendChild(panel); root.appendChild(toggle);
   document.body.appendChild(root);
 
@@ -236,7 +257,47 @@
       typingLine.hidden = !data.typing;
     });
     socket.on("message_stored", function (message) { bubble("customer", message); });
+    socket.on("chat_erased", forgetChat);  // erased here, in another tab, or by our staff on request
   }
+
+  // The chat's own tools: the customer's copy of it, and its erasure (GDPR Art. 15, 17).
+  // The session token goes in a header, never in a URL.
+  function chatRequest(method, path, body) {
+    return window.fetch(server + path, {
+      method: method, headers: { "X-Nahbar-Session": token || stored() || "", "Content-Type": "application/json" },
+      body: body ? JSON.stringify(body) : undefined
+    });
+  }
+  function updateTools() { tools.hidden = !hasWritten; }
+  function forgetChat() {
+    var had = token;  // the erase's own answer and its event both arrive here: ask for a new session once
+    try { window.localStorage.removeItem(STORAGE_KEY); } catch (e) { /* storage blocked: nothing kept there */ }
+    hasWritten = false; lastId = null; seen = {}; pending = []; handoffState = "bot";
+    log.textContent = ""; typingLine.hidden = true; offlineForm.hidden = true; confirmBox.hidden = true;
+    status.textContent = T.erased; status.hidden = false;
+    updateTools();
+    if (had && socket && socket.connected) { ready = false; token = null; socket.emit("session_request", { session_id: null, customData: { language: lang } }); }
+  }
+  downloadButton.addEventListener("click", function () {
+    chatRequest("GET", "/api/chat/transcript").then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.blob().then(function (blob) {
+        var match = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+        var a = el("a"); a.href = URL.createObjectURL(blob); a.download = match ? match[1] : "chat.txt";
+        document.body.appendChild(a); a.click(); document.body.removeChild(a);
+        setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+      });
+    }).catch(function () { status.textContent = T.eraseFailed; status.hidden = false; });
+  });
+  eraseButton.addEventListener("click", function () { confirmBox.hidden = false; confirmYes.focus(); });
+  confirmNo.addEventListener("click", function () { confirmBox.hidden = true; });
+  confirmYes.addEventListener("click", function () {
+    confirmBox.hidden = true;
+    chatRequest("POST", "/api/chat/erase", { confirm: true }).then(function (response) {
+      if (response.ok || response.status === 404) forgetChat();  // 404: nothing of it is stored any more
+      else { status.textContent = T.eraseFailed; status.hidden = false; }
+    }).catch(function () { status.textContent = T.eraseFailed; status.hidden = false; });
+  });
 
   function kind(sender) { return { customer: "customer", agent: "agent", system: "system" }[sender] || "bot"; }
 
@@ -266,7 +327,7 @@
   function say(text, shown) {
     text = String(text || "").trim();
     if (!text || !socket || !token) return;
-    if (!hasWritten) { hasWritten = true; remember(token); }
+    if (!hasWritten) { hasWritten = true; remember(token); updateTools(); }
     var item = { text: text, clientId: newClientId() };
     item.node = bubble("customer", { text: shown || text });
     item.label = el("span", "nahbar-sending", T.sending);
@@ -294,9 +355,10 @@
   offlineForm.addEventListener("submit", function (event) {
     event.preventDefault();
     if (!socket || !token) return;
-    if (!hasWritten) { hasWritten = true; remember(token); }
+    if (!hasWritten) { hasWritten = true; remember(token); updateTools(); }
     socket.emit("offline_message", { email: emailInput.value, message: messageInput.value, session_id: token });
     messageInput.value = "";
   });
+  updateTools();
   if (hasWritten) { panel.hidden = false; toggle.setAttribute("aria-expanded", "true"); connect(); }
 })();

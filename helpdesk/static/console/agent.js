@@ -43,6 +43,17 @@
   });
   socket.on("connect_error", function (error) { $("connection").textContent = "cannot connect: " + error.message; });
   socket.on("overview", renderOverview);
+  // The customer deleted their chat (or an admin erased it on request): it is closed here and
+  // nothing of it stays on this screen.
+  socket.on("conversation_erased", function (data) {
+    if (current && data.conversation_id === current.conversation_id) {
+      current = null; seen = new Set();
+      $("transcript").textContent = ""; $("chat").hidden = true;
+    }
+    $("erased").textContent = "Conversation #" + data.conversation_id +
+      " was deleted at the customer's request (or by an admin); it is closed and nothing of it is kept.";
+    $("erased").hidden = false;
+  });
   socket.on("message", function (data) {
     if (current && data.conversation_id === current.conversation_id) { addMessage(data.message); }
     else { unread.add(data.conversation_id); request("overview", {}, renderOverview); }

@@ -1,0 +1,115 @@
+"""Customers' data on the web: the widget's download and erase, and the admins' search, export, erase.
+
+Thin over `nahbar.customer_data`. The widget proves whose chat it is with its session
+token in a header (never in a URL, which logs and browser histories keep); staff pages sit
+behind the staff guard for admins, with CSRF tokens on every form that changes something.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from aiohttp import web
+
+from helpdesk.records import RecordsError
+from nahbar.customer_data import LiveCustomerData
+from staff.web import STAFF_SESSION, StaffAuth
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+SESSION_HEADER = "X-Nahbar-Session"
+# The widget may sit on the shop's own domain: a bearer token in a header is no cookie a
+# foreign page could ride on, so any origin may call these two routes.
+CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": f"{SESSION_HEADER}, Content-Type",
+        "Access-Control-Allow-Methods": "GET, POST, OPTIONS", "Cache-Control": "no-store"}
+NO_CHAT = {"error": "no_chat", "message": "There is no chat for this session (it may have been deleted or expired)."}
+DONE = {"erased": "The conversation and everything that pointed to it are erased."}
+
+
+class DataRightsWeb:
+    def __init__(self, data: LiveCustomerData, auth: StaffAuth) -> None:
+        self.data = data
+        self.auth = auth
+
+    def widget_routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/api/chat/transcript", self.transcript),
+            web.post("/api/chat/erase", self.customer_erase),
+            web.options("/api/chat/transcript", self.preflight),
+            web.options("/api/chat/erase", self.preflight),
+        ]
+
+    def admin_app(self) -> web.Application:
+        """`/admin`: admins only (the guard with no roles admits admins alone)."""
+        app = web.Application(middlewares=[self.auth.guard()])
+        app.add_routes([
+            web.get("/customers", self.customers),
+            web.post("/customers/{conversation_id:\\d+}/export", self.export),
+            web.post("/customers/{conversation_id:\\d+}/erase", self.erase),
+        ])
+        return app
+
+    # -- the widget ---------------------------------------------------------------------
+
+    async def preflight(self, _request: web.Request) -> web.Response:
+        return web.Response(status=204, headers=CORS)
+
+    async def transcript(self, request: web.Request) -> web.Response:
+        found = await self.data.customer_transcript(request.headers.get(SESSION_HEADER))
+        if found is None:
+            return web.json_response(NO_CHAT, status=404, headers=CORS)
+        conversation, text = found
+        return web.Response(text=text, content_type="text/plain", charset="utf-8", headers={
+            **CORS, "Content-Disposition": f'attachment; filename="chat-{conversation.id}.txt"'})
+
+    async def customer_erase(self, request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        if not isinstance(body, dict) or body.get("confirm") is not True:
+            return web.json_response({"error": "not_confirmed", "message": 'Send {"confirm": true} to erase the chat.'},
+                                     status=400, headers=CORS)
+        erased = await self.data.customer_erase(request.headers.get(SESSION_HEADER))
+        if erased is None:
+            return web.json_response(NO_CHAT, status=404, headers=CORS)
+        return web.json_response({"erased": True, "reference": erased.conversation_id}, headers=CORS)
+
+    # -- admins -------------------------------------------------------------------------
+
+    async def customers(self, request: web.Request) -> web.Response:
+        session = request[STAFF_SESSION]
+        reference = request.query.get("ref", "").strip()
+        found, error = [], ""
+        if reference:
+            try:
+                found = await self.data.find(reference)
+            except RecordsError as exc:
+                error = str(exc)
+        requests = await self.data.requests()
+        return self.auth.render("admin_customers.html", status=404 if error else 200, user=session.user,
+                                csrf_token=session.csrf_token, reference=reference, found=found, error=error,
+                                done=DONE.get(request.query.get("done", ""), ""), requests=requests)
+
+    async def export(self, request: web.Request) -> web.Response:
+        conversation_id = int(request.match_info["conversation_id"])
+        try:
+            export = await self.data.export(conversation_id, _actor(request))
+        except RecordsError as exc:
+            raise web.HTTPNotFound(text=str(exc))
+        return web.Response(text=json.dumps(export, ensure_ascii=False, indent=2), content_type="application/json",
+                            headers={"Content-Disposition": f'attachment; filename="conversation-{conversation_id}.json"'})
+
+    async def erase(self, request: web.Request) -> web.Response:
+        conversation_id = int(request.match_info["conversation_id"])
+        form = await request.post()
+        if form.get("confirm") != "erase":
+            raise web.HTTPBadRequest(text="Tick the box that confirms the erasure.")
+        try:
+            await self.data.erase(conversation_id, _actor(request))
+        except RecordsError as exc:
+            raise web.HTTPNotFound(text=str(exc))
+        raise web.HTTPSeeOther("/admin/customers?done=erased")
+
+
+def _actor(request: web.Request) -> str:
+    return f"admin {request[STAFF_SESSION].user.username}"
