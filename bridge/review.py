@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator, Optional, Sequence
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from bridge.schema import audit, groups, pairs
 from bridge.shared_words import SharedWords
 from knowledge.articles import MAX_PHRASINGS, MAX_QUESTION_CHARS, ArticleError, ArticleInput
 from knowledge.base import KnowledgeBase
-from knowledge.store import as_utc, utcnow
+from knowledge.store import as_utc, remove_before, utcnow
 
 
 class ReviewError(ValueError):
@@ -251,9 +251,7 @@ class Review:
 def purge_audit(engine: Engine, before: datetime, dry_run: bool = False) -> int:
     """Editors' audit entries older than `before` (its retention period), removed or only counted."""
     with engine.begin() as conn:
-        if dry_run:
-            return int(conn.execute(select(func.count()).select_from(audit).where(audit.c.at < before)).scalar())
-        return conn.execute(delete(audit).where(audit.c.at < before)).rowcount
+        return remove_before(conn, audit.c.at, before, dry_run)
 
 
 def _with_wordings(phrasings: list[str], new: Sequence[str], question: str) -> tuple[str, ...]:

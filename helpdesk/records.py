@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from helpdesk.schema import (conversations, data_requests, events, handoffs, messages, notes, state_changes,
                              turns)
-from knowledge.store import as_utc, utcnow
+from knowledge.store import as_utc, remove_before, utcnow
 
 EXPORT_FORMAT = "nahbar-conversation/1"
 _CHAT_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -203,11 +203,8 @@ class CustomerRecords:
             return [{**row._asdict(), "at": as_utc(row.at)} for row in rows]
 
     def purge_requests(self, before: datetime, dry_run: bool = False) -> int:
-        where = data_requests.c.at < before
         with self.engine.begin() as conn:
-            if dry_run:
-                return int(conn.execute(select(func.count()).select_from(data_requests).where(where)).scalar())
-            return conn.execute(delete(data_requests).where(where)).rowcount
+            return remove_before(conn, data_requests.c.at, before, dry_run)
 
 
 def _time(value: Optional[datetime]) -> Optional[str]:

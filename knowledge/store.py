@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 from sqlalchemy import MetaData, and_, delete, func, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
@@ -20,6 +20,15 @@ from knowledge.schema import article_versions, articles, feedback, metadata, phr
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def remove_before(conn: Connection, column: Any, before: datetime, dry_run: bool = False) -> int:
+    """Rows whose `column` (a time) lies before `before`: removed, or only counted. Every
+    part's retention purge is this, on its own table, in the caller's transaction."""
+    where = column < before
+    if dry_run:
+        return int(conn.execute(select(func.count()).select_from(column.table).where(where)).scalar())
+    return conn.execute(delete(column.table).where(where)).rowcount
 
 
 def add_missing_columns(engine: Engine, tables: MetaData) -> list[str]:
@@ -220,11 +229,8 @@ class ArticleStore:
 
     def purge_misses(self, before: datetime, dry_run: bool = False) -> int:
         """Misses older than `before` (the gap list's retention period), removed or only counted."""
-        where = search_misses.c.created_at < before
         with self.engine.begin() as conn:
-            if dry_run:
-                return int(conn.execute(select(func.count()).select_from(search_misses).where(where)).scalar())
-            return conn.execute(delete(search_misses).where(where)).rowcount
+            return remove_before(conn, search_misses.c.created_at, before, dry_run)
 
     def misses(self, limit: int = 100) -> list[dict]:
         query = select(search_misses).order_by(search_misses.c.id.desc()).limit(limit)

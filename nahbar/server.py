@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from datetime import timedelta
 from pathlib import Path
-from typing import Optional
+from typing import Any, Awaitable, Callable, Optional
 
 import jinja2
 from aiohttp import web
@@ -161,12 +161,14 @@ def create_app(parts: Parts) -> web.Application:
     review = Review(parts.engine, parts.knowledge, settings.bridge_min_customers)
     app.add_subapp("/editor", EditorConsole(parts.bridge_runs, review, parts.knowledge, parts.auth, parts.templates).app())
     if settings.bridge_interval_minutes > 0:
-        app.cleanup_ctx.append(_bridge_schedule(parts.bridge_runs, settings.bridge_interval_minutes * 60))
+        app.cleanup_ctx.append(_every("bridge run", settings.bridge_interval_minutes * 60, _bridge_run(parts.bridge_runs)))
     data_rights = DataRightsWeb(parts.customer_data, parts.auth)
     app.add_routes(data_rights.widget_routes())
     app.add_subapp("/admin", data_rights.admin_app())
     if settings.purge_interval_hours > 0:
-        app.cleanup_ctx.append(_purge_schedule(parts.customer_data, settings.purge_interval_hours * 3600))
+        # Ten minutes after the start, then every interval: a server restarted daily still purges.
+        app.cleanup_ctx.append(_every("purge", settings.purge_interval_hours * 3600, parts.customer_data.purge,
+                                      first_after=600.0))
     app.add_routes([web.get("/healthz", health), web.get("/livez", alive)])
 
     app.cleanup_ctx.append(_conversations(parts))
@@ -198,48 +200,37 @@ def _conversations(parts: Parts):
     return run
 
 
-def _bridge_schedule(runs: BridgeRuns, interval_seconds: float):
-    """Run the bridge every interval inside the server, in a thread, for as long as it runs."""
+def _every(name: str, interval_seconds: float, job: Callable[[], Awaitable[Any]], first_after: Optional[float] = None):
+    """A cleanup context that runs `job` every interval (the first time after `first_after`)
+    for as long as the server runs; a failure is logged and the next run comes as planned."""
 
     async def schedule(_app: web.Application):
         async def loop() -> None:
-            while True:
-                await asyncio.sleep(interval_seconds)
-                try:
-                    summary = await asyncio.to_thread(runs.run, "schedule")
-                    logger.info("bridge run: %s", "; ".join(summary.lines()))
-                except AlreadyRunning as exc:
-                    logger.info("scheduled bridge run skipped: %s", exc)
-                except Exception:
-                    logger.exception("the scheduled bridge run failed; it runs again in %.0f s", interval_seconds)
-
-        task = asyncio.create_task(loop())
-        yield
-        task.cancel()
-
-    return schedule
-
-
-def _purge_schedule(data: LiveCustomerData, interval_seconds: float, first_after: float = 600.0):
-    """Remove what is past its retention period: ten minutes after the start (a server that
-    restarts daily still purges), then every interval."""
-
-    async def schedule(_app: web.Application):
-        async def loop() -> None:
-            delay = min(first_after, interval_seconds)
+            delay = interval_seconds if first_after is None else min(first_after, interval_seconds)
             while True:
                 await asyncio.sleep(delay)
                 delay = interval_seconds
                 try:
-                    await data.purge()
+                    await job()
                 except Exception:
-                    logger.exception("the scheduled purge failed; it runs again in %.0f s", interval_seconds)
+                    logger.exception("the scheduled %s failed; it runs again in %.0f s", name, interval_seconds)
 
         task = asyncio.create_task(loop())
         yield
         task.cancel()
 
     return schedule
+
+
+def _bridge_run(runs: BridgeRuns) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        try:
+            summary = await asyncio.to_thread(runs.run, "schedule")
+            logger.info("bridge run: %s", "; ".join(summary.lines()))
+        except AlreadyRunning as exc:
+            logger.info("scheduled bridge run skipped: %s", exc)
+
+    return run
 
 
 async def alive(_request: web.Request) -> web.Response:

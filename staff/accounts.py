@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from knowledge.store import as_utc, utcnow
+from knowledge.store import as_utc, remove_before, utcnow
 from staff.schema import login_failures, metadata, sessions, users
 
 ROLES = ("agent", "editor", "admin")
@@ -199,14 +199,9 @@ class StaffStore:
 
     def purge(self, before: datetime, dry_run: bool = False) -> int:
         """Login sessions and failed-login records (which hold addresses) made before `before`."""
-        removed = 0
         with self.engine.begin() as conn:
-            for table, made in ((sessions, sessions.c.created_at), (login_failures, login_failures.c.at)):
-                if dry_run:
-                    removed += int(conn.execute(select(func.count()).select_from(table).where(made < before)).scalar())
-                else:
-                    removed += conn.execute(delete(table).where(made < before)).rowcount
-        return removed
+            return (remove_before(conn, sessions.c.created_at, before, dry_run)
+                    + remove_before(conn, login_failures.c.at, before, dry_run))
 
 
 def _check_password(password: str) -> None:
