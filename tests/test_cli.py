@@ -122,3 +122,56 @@ def test_bridge_run_while_another_run_is_under_way_says_so_and_changes_nothing(e
     assert main(["bridge", "run"]) == 1
     assert "Another bridge run is under way: started by editor erin" in capsys.readouterr().err
     assert runs.latest().started_by == "editor erin"
+
+
+def offline_chat(email: str) -> int:
+    """A customer's offline message with their address, as the widget leaves it."""
+    from helpdesk.conversations import ConversationStore, new_token
+    from helpdesk.handoff_store import HandoffStore
+    from nahbar.services import connect
+    from nahbar.settings import Settings
+
+    engine = connect(Settings.from_env())
+    chats = ConversationStore(engine)
+    conversation = chats.find_or_create(new_token(), "de")
+    chats.add_message(conversation.id, "customer", "Bitte ruft mich zurück")
+    HandoffStore(engine).escalate(conversation.id, "request", 0, True)
+    HandoffStore(engine).set_contact(conversation.id, email)
+    return conversation.id
+
+
+def test_customer_export_prints_the_chat_as_json_and_erase_asks_first(env, capsys, monkeypatch):
+    reference = offline_chat("kim@example.org")
+    assert main(["customer", "export", f"#{reference}", "--actor", "dpo"]) == 0
+    export = json.loads(capsys.readouterr().out)
+    assert export["messages"][0]["text"] == "Bitte ruft mich zurück"
+    monkeypatch.setattr("sys.stdin", io.StringIO("no\n"))
+    assert main(["customer", "erase", "kim@example.org"]) == 1
+    out = capsys.readouterr().out
+    assert f"#{reference}" in out and "nothing erased" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO("erase\n"))
+    assert main(["customer", "erase", "kim@example.org", "--actor", "dpo"]) == 0
+    assert f"erased #{reference}: 1 messages" in capsys.readouterr().out
+    assert main(["customer", "export", "kim@example.org"]) == 2
+    assert "No conversation has the e-mail address kim@example.org." in capsys.readouterr().err
+
+
+def test_purge_dry_run_counts_and_purge_removes(env, capsys):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from helpdesk.schema import conversations
+    from knowledge.store import utcnow
+    from nahbar.services import connect
+    from nahbar.settings import Settings
+
+    offline_chat("old@example.org")
+    with connect(Settings.from_env()).begin() as conn:
+        conn.execute(update(conversations).values(last_activity_at=utcnow() - timedelta(days=91)))
+    assert main(["purge", "--dry-run"]) == 0
+    assert "would remove      1  offline messages" in capsys.readouterr().out
+    assert main(["purge"]) == 0
+    assert "removed      1  offline messages" in capsys.readouterr().out
+    assert main(["purge", "--dry-run"]) == 0
+    assert "would remove      0  offline messages" in capsys.readouterr().out
