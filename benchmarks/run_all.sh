@@ -32,6 +32,7 @@ run anonymize benchmarks/bench_anonymize.py --seed 7
 run search benchmarks/bench_search.py --sizes "${SIZES:-1000,10000,100000,1000000}"
 run bridge benchmarks/bench_bridge.py --chats 2000 --seed 13
 run widget benchmarks/bench_widget.py
+run purge benchmarks/bench_purge.py --chats 2000 --postgres "${POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
 # BASELINE=<path of a git worktree> adds an older release side by side in the load benchmark.
 run load benchmarks/bench_load.py --customers 100 --messages 20 ${BASELINE:+--tree "$BASELINE"} --tree .
 # One and two processes behind HAProxy on the machine's PostgreSQL and Redis (scripts/cluster.sh).

@@ -50,6 +50,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self.capacity = capacity
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
         self._cache_lock = threading.Lock()
+        # Conversations erased in this process: a turn, a resume or a timed-out task still
+        # holding the tracker must not write it back (a conversation id is never reused).
+        self._erased: OrderedDict[str, None] = OrderedDict()
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         with self._cache_lock:
@@ -66,8 +69,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's `SQLTrackerStore.save`, without counting the stored events again when the
         tracker came from here, and noting the newest event id it wrote."""
-        await self.stream_events(tracker)
         sender_id = tracker.sender_id
+        if sender_id in self._erased:
+            return
+        await self.stream_events(tracker)
         with self._cache_lock:
             cached = self._cache.pop(sender_id, None)
         stored = cached.events if cached is not None and cached.tracker is tracker else None
@@ -92,6 +97,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         events = self.SQLEvent.__table__
         removed = 0
         senders = list(sender_ids)
+        with self._cache_lock:
+            for sender_id in senders:
+                self._erased[sender_id] = None
         with self.engine.begin() as conn:
             for start in range(0, len(senders), 500):
                 chunk = senders[start:start + 500]
@@ -99,6 +107,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         with self._cache_lock:
             for sender_id in senders:
                 self._cache.pop(sender_id, None)
+            while len(self._erased) > 100_000:
+                self._erased.popitem(last=False)
         return removed
 
     def idle_senders(self, before: float) -> list[str]:

@@ -48,7 +48,6 @@ class Gap:
 
 # (text, language) → what editors may see of it.
 Anonymize = Callable[[str, Optional[str]], str]
-_SHOWN_LIMIT = 5000
 
 
 def anonymize_misses(knowledge: KnowledgeBase, anonymize: Anonymize, limit: int = 1000) -> int:
@@ -68,9 +67,12 @@ class Signal:
 def signals(engine: Engine, anonymize: Anonymize, limit: int = 500, shown: Optional[dict[int, str]] = None) -> list[Signal]:
     """`shown`: anonymized first words of handed-over chats by message id, kept between calls."""
     shown = {} if shown is None else shown
+    used: set[int] = set()
     found: list[Signal] = []
     with engine.connect() as conn:
-        for row in conn.execute(select(search_misses).order_by(search_misses.c.id.desc()).limit(limit)):
+        # Only anonymized ones: a miss recorded since `anonymize_misses` waits for the next look.
+        for row in conn.execute(select(search_misses).where(search_misses.c.anonymized.is_(True))
+                                .order_by(search_misses.c.id.desc()).limit(limit)):
             found.append(Signal(row.query, KINDS.get(row.source, row.source), f"miss:{row.id}"))
         handed = conn.execute(
             select(handoffs.c.conversation_id, handoffs.c.reason, handoffs.c.requested_at, conversations.c.language)
@@ -85,9 +87,8 @@ def signals(engine: Engine, anonymize: Anonymize, limit: int = 500, shown: Optio
             ).all()
             message = next((m for m in first if is_customer_words(m.text)), None)
             if message is not None:
+                used.add(message.id)
                 if message.id not in shown:
-                    if len(shown) >= _SHOWN_LIMIT:
-                        shown.clear()
                     shown[message.id] = anonymize(message.text, handoff.language)
                 found.append(Signal(shown[message.id], f"handed to agents ({handoff.reason})",
                                     f"conversation:{handoff.conversation_id}"))
@@ -97,6 +98,8 @@ def signals(engine: Engine, anonymize: Anonymize, limit: int = 500, shown: Optio
         )
         for row in unhelpful:
             found.append(Signal(row.question, KINDS["unhelpful"], f"vote:{row.id}"))
+    for gone in set(shown) - used:  # an erased or purged chat's words stay in no cache
+        del shown[gone]
     return found
 
 

@@ -29,6 +29,7 @@ from bridge.privacy import PrivateTopics, private_reason
 from bridge.gaps import anonymize_misses
 from bridge.schema import groups, metadata, pairs
 from bridge.shared_words import Checked, SharedWords, answer_agreement
+from helpdesk.schema import conversations
 from knowledge.articles import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, ArticleError, ArticleInput, slugify
 from knowledge.base import KnowledgeBase
 from knowledge.store import add_missing_columns, utcnow
@@ -191,6 +192,8 @@ class Bridge:
                                                                general_part(answer.text)])
         group_id = self._assign(raw, question, vector, answer_vector, state, summary)
         pair_id = self._store(raw, question, answer, vector, answer_vector, group_id)
+        if pair_id is None:
+            return None
         state.add(pair_id, vector, answer_vector, group_id)
         return pair_id
 
@@ -263,8 +266,11 @@ class Bridge:
             ).inserted_primary_key[0]
 
     def _store(self, raw: RawPair, question: Anonymized, answer: Anonymized, vector: np.ndarray,
-               answer_vector: np.ndarray, group_id: int) -> int:
+               answer_vector: np.ndarray, group_id: int) -> Optional[int]:
+        """The stored pair's id; None when its conversation was erased while this run read it."""
         with self.engine.begin() as conn:
+            if conn.execute(select(conversations.c.id).where(conversations.c.id == raw.conversation_id)).first() is None:
+                return None
             return conn.execute(
                 insert(pairs).values(
                     source_key=raw.source_key, source=raw.source, conversation_id=raw.conversation_id,

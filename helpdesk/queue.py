@@ -158,16 +158,12 @@ class HandoffQueue:
             await self._tell(conversation, "requeued", name=name)
         await self.broadcast()
 
-    async def agent_of(self, conversation_id: int) -> Optional[int]:
-        """The agent who holds the conversation now, if one does."""
-        handoff = await asyncio.to_thread(self.store.open_handoff, conversation_id)
-        return handoff.agent_id if handoff is not None else None
-
-    async def erased(self, conversation: Conversation, agent_id: Optional[int]) -> None:
-        """After a conversation was erased: every widget of its customer forgets it, the agent
-        who had it is told (their console closes it), and every agent sees the queue anew."""
+    async def erased(self, conversation: Conversation) -> None:
+        """After a conversation was erased: every widget of its customer forgets it, every
+        agent is told (a console that shows it closes it: the one who had it, or one who was
+        reading it in the queue), and every agent sees the queue anew."""
         await self.notifications.customer(conversation, "chat_erased", {"reference": conversation.id})
-        if agent_id is not None:
+        for agent_id in await self.presence.agents_online():
             await self.notifications.agent(agent_id, "conversation_erased", {"conversation_id": conversation.id})
         await self.broadcast()
 

@@ -161,14 +161,17 @@ class CustomerRecords:
                                .where(messages.c.conversation_id == conversation_id)).scalar()
         for table in (turns, events, notes, state_changes, handoffs, messages):
             conn.execute(delete(table).where(table.c.conversation_id == conversation_id))
-        conn.execute(delete(conversations).where(conversations.c.id == conversation_id))
+        if not conn.execute(delete(conversations).where(conversations.c.id == conversation_id)).rowcount:
+            # Erased a moment ago by someone else (another process's purge, say): roll back,
+            # so the audit log holds one erase, not two.
+            raise RecordsError(f"No conversation has reference number #{conversation_id}.")
         return int(removed or 0)
 
     def due(self, now: datetime, periods: ChatPeriods) -> dict[str, list[tuple[int, str]]]:
         """(id, chat id) of the conversations past their retention period, by kind.
 
-        Measured from the last message. A chat people hold now is never due; an offline
-        message nobody answered has its own period; a chat that ever reached people is a
+        Measured from the last message. A chat people hold now is never due (one waiting
+        for an agent, or an agent's); an offline message nobody has taken has its own period; a chat that ever reached people is a
         resolved chat; the rest are bot-only chats.
         """
         handed = exists().where(handoffs.c.conversation_id == conversations.c.id)
@@ -180,7 +183,8 @@ class CustomerRecords:
                                    quiet < now - periods.bot_chats),
             "resolved chats": and_(handed, ~open_offline, conversations.c.state.notin_(LIVE_STATES),
                                    quiet < now - periods.resolved_chats),
-            "offline messages": and_(open_offline, quiet < now - periods.offline_messages),
+            "offline messages": and_(open_offline, conversations.c.state != "agent",
+                                     quiet < now - periods.offline_messages),
         }
         with self.engine.connect() as conn:
             return {kind: [(r.id, r.public_id) for r in conn.execute(

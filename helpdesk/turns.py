@@ -143,17 +143,23 @@ class TurnWorkers:
                 raise TimeoutError(f"conversation {conversation_id} stayed busy for {timeout:.0f} s")
             await asyncio.sleep(0.05)
         self._active.add(conversation_id)
+        done = False
         try:
             while True:
                 async with self._locks.hold(conversation_id) as held:
                     if held:
-                        return await work()
+                        result = await work()
+                        done = True
+                        return result
                 if asyncio.get_running_loop().time() > deadline:
                     raise TimeoutError(f"another process held conversation {conversation_id} for {timeout:.0f} s")
                 await asyncio.sleep(LOCKED_RETRY_SECONDS)
         finally:
             self._active.discard(conversation_id)
+            again = conversation_id in self._again
             self._again.discard(conversation_id)
+            if again and not done:  # the work failed: a message accepted meanwhile is still answered
+                self.submit(conversation_id)
 
     @property
     def backlog(self) -> int:

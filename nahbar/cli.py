@@ -281,7 +281,10 @@ def cmd_customer_erase(args: argparse.Namespace) -> int:
         print("  (a chat people hold now: the agent's console shows it until they reload; erase it from the admin "
               "console of a running server to close it for them at once)")
     if not args.yes:
-        answer = input(f"Erase {len(found)} conversation(s)? Type 'erase' to confirm: ").strip().lower()
+        try:
+            answer = input(f"Erase {len(found)} conversation(s)? Type 'erase' to confirm: ").strip().lower()
+        except EOFError:  # no terminal to ask (a script): it must say --yes
+            answer = ""
         if answer != "erase":
             print("nothing erased")
             return 1

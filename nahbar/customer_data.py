@@ -7,8 +7,8 @@ console, the CLI and the server's purge schedule alike.
 
 An erase is three steps, each repeatable: Rasa's events (a store of its own on SQLite),
 then one transaction over every row of ours with its audit entry, then the bridge's
-drafts settled. A failure before the commit leaves the conversation whole and findable,
-so the same erase runs again; after the commit only a draft's re-drafting can be left,
+drafts settled. A failure before the commit leaves every row of ours and the conversation
+findable (Rasa's memory of it may be gone already), so the same erase runs again; after the commit only a draft's re-drafting can be left,
 and a draft that fell below k has already left the review queue in the transaction.
 """
 
@@ -114,7 +114,10 @@ class CustomerData:
             erased = Erased(found.id, messages, tracker_events, missed, len(forgotten.withdraw), len(forgotten.redraft))
             CustomerRecords.log(conn, action, found.id, actor, erased.details())
         if forgotten.withdraw or forgotten.redraft:
-            settle(self._bridge(), forgotten, actor)
+            try:
+                settle(self._bridge(), forgotten, actor)
+            except Exception:  # the erase itself is done; drafts below k left the queue with it
+                logger.exception("settling the bridge's drafts after erasing conversation %s failed", found.id)
         logger.info("conversation %s erased (%s) by %s", found.id, action, actor)
         return erased
 
@@ -122,14 +125,29 @@ class CustomerData:
         """Remove whatever is past its retention period, or only count it (`dry_run`)."""
         now = now or utcnow()
         report = PurgeReport(dry_run=dry_run)
-        for kind, due in self.records.due(now, self.retention.chats).items():
-            report.counts[kind] = len(due)
-            if not dry_run:
-                for conversation_id, _chat_id in due:
-                    try:
-                        self.erase(conversation_id, "retention", action="purge")
-                    except RecordsError:
-                        pass  # erased meanwhile (a customer, an admin, another process's purge)
+        for kind, due in self.due_chats(now).items():
+            report.counts[kind] = len(due) if dry_run else sum(self._purge_chat(c) for c in due)
+        self.purge_the_rest(now, report)
+        return report
+
+    def due_chats(self, now: datetime) -> dict[str, list[int]]:
+        return {kind: [conversation_id for conversation_id, _ in due]
+                for kind, due in self.records.due(now, self.retention.chats).items()}
+
+    def _purge_chat(self, conversation_id: int) -> bool:
+        """One due chat erased; False if it was gone already or could not be (logged: the purge goes on)."""
+        try:
+            self.erase(conversation_id, "retention", action="purge")
+            return True
+        except RecordsError:
+            return False  # erased meanwhile (a customer, an admin, another process's purge)
+        except Exception:
+            logger.exception("purging conversation %s failed; the next purge tries again", conversation_id)
+            return False
+
+    def purge_the_rest(self, now: datetime, report: PurgeReport) -> None:
+        """Everything but the chats themselves, counted into `report`."""
+        dry_run = report.dry_run
         # Rasa trackers no conversation of ours knows (the conversation was erased while Rasa
         # was writing, or a tool talked to Rasa directly): once idle for a bot chat's period.
         known = self.records.chat_ids()
@@ -147,7 +165,6 @@ class CustomerData:
                                               + self.records.purge_requests(audit_before, dry_run))
         if not dry_run:
             logger.info("purge: %s", ", ".join(f"{kind} {n}" for kind, n in report.counts.items()))
-        return report
 
 
 class LiveCustomerData:
@@ -166,14 +183,13 @@ class LiveCustomerData:
     async def export(self, conversation_id: int, actor: str, internal_notes: bool = True) -> dict[str, Any]:
         return await asyncio.to_thread(self.data.export, conversation_id, actor, internal_notes)
 
-    async def erase(self, conversation_id: int, actor: str) -> Erased:
+    async def erase(self, conversation_id: int, actor: str, action: str = "erase") -> Erased:
         conversation = await asyncio.to_thread(self.service.store.get, conversation_id)
         if conversation is None:
             raise RecordsError(f"No conversation has reference number #{conversation_id}.")
-        agent_id = await self.queue.agent_of(conversation_id)
         erased = await self.service.exclusively(
-            conversation_id, lambda: asyncio.to_thread(self.data.erase, conversation_id, actor))
-        await self.queue.erased(conversation, agent_id)
+            conversation_id, lambda: asyncio.to_thread(self.data.erase, conversation_id, actor, action))
+        await self.queue.erased(conversation)
         return erased
 
     async def customer_transcript(self, token: Any) -> Optional[tuple[Conversation, str]]:
@@ -195,4 +211,21 @@ class LiveCustomerData:
         return await asyncio.to_thread(self.data.records.requests, limit)
 
     async def purge(self, dry_run: bool = False) -> PurgeReport:
-        return await asyncio.to_thread(self.data.purge, None, dry_run)
+        """As `CustomerData.purge`, each due chat erased as a live one is (taken from the turn
+        workers, its widgets and agents told), for a customer may come back at the last minute."""
+        if dry_run:
+            return await asyncio.to_thread(self.data.purge, None, True)
+        now = utcnow()
+        report = PurgeReport()
+        for kind, due in (await asyncio.to_thread(self.data.due_chats, now)).items():
+            report.counts[kind] = 0
+            for conversation_id in due:
+                try:
+                    await self.erase(conversation_id, "retention", action="purge")
+                    report.counts[kind] += 1
+                except RecordsError:
+                    pass  # erased meanwhile
+                except Exception:
+                    logger.exception("purging conversation %s failed; the next purge tries again", conversation_id)
+        await asyncio.to_thread(self.data.purge_the_rest, now, report)
+        return report

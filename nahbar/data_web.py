@@ -20,7 +20,8 @@ SESSION_HEADER = "X-Nahbar-Session"
 # The widget may sit on the shop's own domain: a bearer token in a header is no cookie a
 # foreign page could ride on, so any origin may call these two routes.
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": f"{SESSION_HEADER}, Content-Type",
-        "Access-Control-Allow-Methods": "GET, POST, OPTIONS", "Cache-Control": "no-store"}
+        "Access-Control-Allow-Methods": "GET, POST, OPTIONS", "Access-Control-Expose-Headers": "Content-Disposition",
+        "Cache-Control": "no-store"}
 NO_CHAT = {"error": "no_chat", "message": "There is no chat for this session (it may have been deleted or expired)."}
 DONE = {"erased": "The conversation and everything that pointed to it are erased."}
 
@@ -43,6 +44,8 @@ class DataRightsWeb:
         app = web.Application(middlewares=[self.auth.guard()])
         app.add_routes([
             web.get("/customers", self.customers),
+            # A search is a POST: an e-mail address in a URL would stay in logs and histories.
+            web.post("/customers", self.customers),
             web.post("/customers/{conversation_id:\\d+}/export", self.export),
             web.post("/customers/{conversation_id:\\d+}/erase", self.erase),
         ])
@@ -78,7 +81,7 @@ class DataRightsWeb:
 
     async def customers(self, request: web.Request) -> web.Response:
         session = request[STAFF_SESSION]
-        reference = request.query.get("ref", "").strip()
+        reference = str((await request.post()).get("ref", "")).strip() if request.method == "POST" else ""
         found, error = [], ""
         if reference:
             try:

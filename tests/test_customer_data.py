@@ -102,13 +102,15 @@ def test_an_erased_conversation_leaves_no_trace_in_any_table_or_in_the_bot_memor
     public_id = chats.get(erased).public_id
     databases = {data.engine, trackers.engine}
     assert scan(databases, MARK, EMAIL)  # the scan sees them before
+    in_flight = asyncio.run(trackers.retrieve(public_id))  # a turn that holds the bot's memory meanwhile
 
     report = data.erase(erased, "admin alex")
+    asyncio.run(trackers.save(in_flight))  # ... and saves it after the erase: not written back
 
     assert (report.messages, report.tracker_events, report.missed_questions) == (1, 2, 1)
     assert scan(databases, MARK, EMAIL, public_id) == []
     assert pointing_to(data.engine, erased) == []
-    assert asyncio.run(trackers.retrieve(public_id)) is None  # nor in the cache
+    assert public_id not in trackers._cache  # nor in memory
     assert chats.get(other) is not None and len(chats.history(other)) == 6  # another customer's chat is untouched
 
 
@@ -244,17 +246,28 @@ def test_the_purge_removes_exactly_what_is_past_its_period_and_a_dry_run_changes
         backdate(engine, conversation_id, age)
         return conversation_id
 
+    def remembered(conversation_id: int) -> int:  # the bot's memory of it, too
+        tracker = asyncio.run(trackers.get_or_create_tracker(chats.get(conversation_id).public_id))
+        tracker.update(UserUttered("hello", {"name": "greet"}))
+        asyncio.run(trackers.save(tracker))
+        return conversation_id
+
     def resolved(age: timedelta) -> int:
         conversation_id = resolved_chat(chats, "Do you sell helmets?", "Yes.")
         backdate(engine, conversation_id, age)
         return conversation_id
 
-    removed = {bot_chat(30 * day + minute), resolved(180 * day + minute), offline(90 * day + minute)}
-    kept = {bot_chat(30 * day - minute), resolved(180 * day - minute), offline(90 * day - minute)}
+    old_bot, young_bot = remembered(bot_chat(30 * day + minute)), remembered(bot_chat(30 * day - minute))
+    removed = {old_bot, resolved(180 * day + minute), offline(90 * day + minute)}
+    kept = {young_bot, resolved(180 * day - minute), offline(90 * day - minute)}
     live = bot_chat(timedelta(0))
     handoff_store.escalate(live, "request", 0, False)  # waiting for an agent: people hold it, never purged
     backdate(engine, live, 400 * day)
-    kept.add(live)
+    taken = offline(timedelta(0))
+    handoff_store.claim(taken, 1, "Alex")  # an offline message an agent is answering
+    backdate(engine, taken, 400 * day)
+    kept |= {live, taken}
+    chat_ids = {c: chats.get(c).public_id for c in kept | removed}
 
     staff = StaffStore(engine)
     user = staff.add_user("alex", "correct horse battery staple", "agent")
@@ -282,6 +295,8 @@ def test_the_purge_removes_exactly_what_is_past_its_period_and_a_dry_run_changes
 
     assert done.counts == expected
     assert {c for c in kept | removed if chats.get(c) is not None} == kept
+    remembered_now = set(trackers.idle_senders(utcnow().timestamp() + 60))  # every memory Rasa still has
+    assert chat_ids[young_bot] in remembered_now and chat_ids[old_bot] not in remembered_now
     after = scan_counts(engine)
     assert (after["kb_search_misses"], after["staff_sessions"], after["staff_login_failures"],
             after["bridge_audit"]) == (1, 1, 1, 1)

@@ -99,10 +99,11 @@ async def test_an_admin_finds_exports_and_erases_a_customers_chats_by_address(se
     reference = reference_of(widget, server)
     admin = await logged_in(server, make_staff, "admin")
     try:
-        async with admin.http.get(f"{server.url}/admin/customers", params={"ref": EMAIL.upper()}) as page:
+        async with admin.http.get(f"{server.url}/admin/customers") as page:
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', await page.text()).group(1)
+        async with admin.http.post(f"{server.url}/admin/customers", data={"csrf_token": csrf, "ref": EMAIL.upper()}) as page:
             html = await page.text()
             assert page.status == 200 and f'data-conversation="{reference}"' in html
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
         async with admin.http.post(f"{server.url}/admin/customers/{reference}/export", data={"csrf_token": csrf}) as got:
             export = json.loads(await got.text())
         assert export["handoffs"][0]["contact_email"] == EMAIL and "internal_notes" in export
@@ -114,7 +115,7 @@ async def test_an_admin_finds_exports_and_erases_a_customers_chats_by_address(se
                                    data={"csrf_token": csrf, "confirm": "erase"}) as erased:
             assert erased.status == 200 and "are erased" in await erased.text()
         assert stored(server, reference) == (0, 0)
-        async with admin.http.get(f"{server.url}/admin/customers", params={"ref": f"#{reference}"}) as page:
+        async with admin.http.post(f"{server.url}/admin/customers", data={"csrf_token": csrf, "ref": f"#{reference}"}) as page:
             assert page.status == 404 and f"No conversation has reference number #{reference}." in await page.text()
         async with admin.http.get(f"{server.url}/admin/customers") as page:
             log = await page.text()
@@ -174,6 +175,7 @@ async def test_a_customer_deletes_their_chat_in_the_widget_after_downloading_it(
     await page.goto(f"{server.url}/")
     await page.click(".nahbar-toggle")
     await expect(page.locator(".nahbar-privacy")).to_contain_text("chats with the bot for 30 days")
+    await expect(page.locator(".nahbar-download")).to_be_hidden()  # nothing to download before one writes
     await page.fill(".nahbar-input", "How long does delivery take?")
     await page.press(".nahbar-input", "Enter")
     await expect(page.locator(".nahbar-bot").first).to_be_visible(timeout=30_000)
@@ -194,6 +196,7 @@ async def test_a_customer_deletes_their_chat_in_the_widget_after_downloading_it(
     assert await page.locator(".nahbar-msg").count() == 0
     assert await page.evaluate("window.localStorage.getItem('nahbar.session')") is None
     assert stored(server, reference) == (0, 0)
+    await expect(page.locator(".nahbar-erase")).to_be_hidden()
     await page.fill(".nahbar-input", "Hello again")  # a new chat starts
     await page.press(".nahbar-input", "Enter")
     await expect(page.locator(".nahbar-bot").first).to_be_visible(timeout=30_000)

@@ -20,6 +20,8 @@
           confirmErase: "Delete this chat for good? Everything you and we wrote in it is erased from our systems, and this browser forgets it.",
           yesErase: "Yes, delete", cancel: "Cancel", erased: "This chat is deleted: nothing of it is kept. You can start a new one any time.",
           eraseFailed: "The chat could not be deleted just now; please try again.",
+          downloadFailed: "The chat could not be downloaded just now; please try again.",
+          noChat: "No chat of this browser is stored with us any more. If you wrote to us earlier, ask us to erase it and quote its reference number.",
           error: "Could not send: ", agent: "Support", waiting: "Waiting for our team", position: "you're number {n} in the queue",
           wait: "about {m} min", withAgent: "You're chatting with {name}", typing: "{name} is typing…",
           offline: "Leave us a message", email: "Your e-mail address", message: "Your message", leave: "Send message",
@@ -33,6 +35,8 @@
           confirmErase: "Diesen Chat endgültig löschen? Alles, was du und wir darin geschrieben haben, wird aus unseren Systemen gelöscht, und dieser Browser vergisst ihn.",
           yesErase: "Ja, löschen", cancel: "Abbrechen", erased: "Dieser Chat ist gelöscht: Nichts davon wird aufbewahrt. Du kannst jederzeit einen neuen beginnen.",
           eraseFailed: "Der Chat konnte gerade nicht gelöscht werden; bitte versuch es noch einmal.",
+          downloadFailed: "Der Chat konnte gerade nicht heruntergeladen werden; bitte versuch es noch einmal.",
+          noChat: "Bei uns ist kein Chat dieses Browsers mehr gespeichert. Falls du uns früher geschrieben hast, bitte uns um die Löschung und nenne die Referenznummer.",
           error: "Nicht gesendet: ", agent: "Support", waiting: "Warten auf unser Team", position: "du bist Nummer {n} in der Warteschlange",
           wait: "etwa {m} Min.", withAgent: "Du schreibst mit {name}", typing: "{name} schreibt…",
           offline: "Hinterlass uns eine Nachricht", email: "Deine E-Mail-Adresse", message: "Deine Nachricht", leave: "Nachricht senden",
@@ -269,12 +273,12 @@
     });
   }
   function updateTools() { tools.hidden = !hasWritten; }
-  function forgetChat() {
+  function forgetChat(_event, notice) {
     var had = token;  // the erase's own answer and its event both arrive here: ask for a new session once
     try { window.localStorage.removeItem(STORAGE_KEY); } catch (e) { /* storage blocked: nothing kept there */ }
     hasWritten = false; lastId = null; seen = {}; pending = []; handoffState = "bot";
     log.textContent = ""; typingLine.hidden = true; offlineForm.hidden = true; confirmBox.hidden = true;
-    status.textContent = T.erased; status.hidden = false;
+    status.textContent = notice || T.erased; status.hidden = false;
     updateTools();
     if (had && socket && socket.connected) { ready = false; token = null; socket.emit("session_request", { session_id: null, customData: { language: lang } }); }
   }
@@ -287,14 +291,15 @@
         document.body.appendChild(a); a.click(); document.body.removeChild(a);
         setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
       });
-    }).catch(function () { status.textContent = T.eraseFailed; status.hidden = false; });
+    }).catch(function () { status.textContent = T.downloadFailed; status.hidden = false; });
   });
   eraseButton.addEventListener("click", function () { confirmBox.hidden = false; confirmYes.focus(); });
   confirmNo.addEventListener("click", function () { confirmBox.hidden = true; });
   confirmYes.addEventListener("click", function () {
     confirmBox.hidden = true;
     chatRequest("POST", "/api/chat/erase", { confirm: true }).then(function (response) {
-      if (response.ok || response.status === 404) forgetChat();  // 404: nothing of it is stored any more
+      if (response.ok) forgetChat();
+      else if (response.status === 404) forgetChat(null, T.noChat);  // this browser's chat is not ours to find any more
       else { status.textContent = T.eraseFailed; status.hidden = false; }
     }).catch(function () { status.textContent = T.eraseFailed; status.hidden = false; });
   });
