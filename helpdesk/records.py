@@ -84,14 +84,7 @@ class CustomerRecords:
     def find(self, reference: Any) -> list[Found]:
         """Every conversation the reference names (an address may have left several offline messages)."""
         kind, value = parse_reference(reference)
-        counted = (select(messages.c.conversation_id, func.count().label("n"))
-                   .group_by(messages.c.conversation_id).subquery())
-        email = (select(handoffs.c.conversation_id, func.max(handoffs.c.contact_email).label("email"))
-                 .where(handoffs.c.contact_email.isnot(None)).group_by(handoffs.c.conversation_id).subquery())
-        query = (select(conversations, func.coalesce(counted.c.n, 0).label("n"), email.c.email)
-                 .outerjoin(counted, counted.c.conversation_id == conversations.c.id)
-                 .outerjoin(email, email.c.conversation_id == conversations.c.id)
-                 .order_by(conversations.c.id))
+        query = select(conversations).order_by(conversations.c.id)
         if kind == "id":
             query = query.where(conversations.c.id == value)
         elif kind == "chat_id":
@@ -102,12 +95,17 @@ class CustomerRecords:
             query = query.where(conversations.c.id.in_(having))
         with self.engine.connect() as conn:
             rows = list(conn.execute(query))
+            ids = [row.id for row in rows]
+            counts = dict(conn.execute(select(messages.c.conversation_id, func.count()).where(
+                messages.c.conversation_id.in_(ids)).group_by(messages.c.conversation_id)).all()) if ids else {}
+            emails = dict(conn.execute(select(handoffs.c.conversation_id, func.max(handoffs.c.contact_email)).where(
+                handoffs.c.conversation_id.in_(ids)).group_by(handoffs.c.conversation_id)).all()) if ids else {}
         if not rows:
             what = {"id": f"reference number #{value}", "chat_id": f"chat id {value}",
                     "email": f"the e-mail address {value}"}[kind]
             raise RecordsError(f"No conversation has {what}.")
         return [Found(r.id, r.public_id, r.state, r.language, as_utc(r.created_at), as_utc(r.last_activity_at),
-                      int(r.n), r.email) for r in rows]
+                      int(counts.get(r.id, 0)), emails.get(r.id)) for r in rows]
 
     def export(self, conversation_id: int, internal_notes: bool = True) -> dict[str, Any]:
         """Everything stored about one conversation, as data (Art. 15 and 20).
