@@ -8,8 +8,9 @@ console, the CLI and the server's purge schedule alike.
 An erase is three steps, each repeatable: Rasa's events (a store of its own on SQLite),
 then one transaction over every row of ours with its audit entry, then the bridge's
 drafts settled. A failure before the commit leaves every row of ours and the conversation
-findable (Rasa's memory of it may be gone already), so the same erase runs again; after the commit only a draft's re-drafting can be left,
-and a draft that fell below k has already left the review queue in the transaction.
+findable (Rasa's memory of it may be gone already), so the same erase runs again; after
+the commit only a draft's re-drafting can be left, and a draft that fell below k has
+already left the review queue in the transaction.
 """
 
 from __future__ import annotations
