@@ -118,7 +118,10 @@ class KnowledgeBase:
                 self._index = loaded
                 self._phrasings = {p.id: p for p in expected}
             return "loaded"
-        logger.warning("knowledge index at %s is missing or out of date; rebuilding it", self.index_path)
+        if loaded is None and not self.index_path.exists():  # a first start: nothing is wrong
+            logger.info("building the knowledge index at %s", self.index_path)
+        else:
+            logger.warning("knowledge index at %s is out of date or unreadable; rebuilding it", self.index_path)
         self._rebuild(expected)
         return "rebuilt"
 

@@ -182,10 +182,22 @@ def cmd_actions(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_train(_args: argparse.Namespace) -> int:
-    from bot.training import ensure_model
+def _ensure_model(verbose: bool) -> Path:
+    """The trained model, training it first (as one line of progress) if its data changed."""
+    from bot.training import ensure_model, model_path
+    from nahbar.progress import step
 
-    path = ensure_model(_settings().models_dir)
+    settings = _settings()
+    if model_path(settings.models_dir).is_file():
+        return model_path(settings.models_dir)
+    settings.prepare()
+    with step("training the bot's model (a few minutes, once per change of its training data)",
+              settings.data_dir / "training.log", verbose):
+        return ensure_model(settings.models_dir)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    path = _ensure_model(args.verbose)
     print(f"Rasa model ready: {path}")
     return 0
 
@@ -206,12 +218,10 @@ def cmd_db_init(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _prepare_demo() -> str:
+def _prepare_demo(verbose: bool) -> str:
     """Train if needed, load the demo knowledge base if it is empty; the staff login to print."""
-    from bot.training import ensure_model
-
     settings = _settings()
-    ensure_model(settings.models_dir)
+    _ensure_model(verbose)
     knowledge = _knowledge()
     if knowledge.count() == 0:
         report = knowledge.import_articles(read_articles(DEMO_FILE), actor="demo")
@@ -226,12 +236,12 @@ def _prepare_demo() -> str:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Train if needed, load the demo knowledge base if it is empty, and serve."""
-    return cmd_serve(args, _prepare_demo())
+    return cmd_serve(args, _prepare_demo(args.verbose))
 
 
-def cmd_demo_data(_args: argparse.Namespace) -> int:
+def cmd_demo_data(args: argparse.Namespace) -> int:
     """What `demo` does before it serves, for scripts/cluster.sh, which starts the servers itself."""
-    print(_prepare_demo(), end="", flush=True)
+    print(_prepare_demo(args.verbose), end="", flush=True)
     return 0
 
 
@@ -305,6 +315,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nahbar", description="Nahbar chatbot and helpdesk")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show everything: debug logs, the libraries' warnings, training output")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="start the server").set_defaults(func=cmd_serve)
     commands.add_parser("demo", help="train if needed, load demo articles, start the server").set_defaults(func=cmd_demo)
@@ -363,19 +375,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def settle_output(verbose: bool) -> None:
+    """What an operator sees: our own progress and results, not the libraries' notices.
+
+    Before anything of Rasa, TensorFlow or Presidio is imported: their deprecation and
+    user warnings, TensorFlow's C++ logs, Presidio's configuration notes and Rasa's debug
+    output (structlog) stay away, and Rasa reports no telemetry unless the operator turns
+    it on (`NAHBAR_RASA_TELEMETRY=true`). `--verbose` (or `NAHBAR_LOG_LEVEL`) shows it all.
+    """
+    level = "DEBUG" if verbose else os.environ.get("NAHBAR_LOG_LEVEL", "WARNING")
+    os.environ["RASA_TELEMETRY_ENABLED"] = os.environ.get("NAHBAR_RASA_TELEMETRY", "false")
+    if not verbose:
+        import warnings
+
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+        quiet = (DeprecationWarning, PendingDeprecationWarning, UserWarning, FutureWarning)
+        for category in quiet:
+            warnings.filterwarnings("ignore", category=category)
+        # Libraries put filters of their own in front of ours on import ("once" for every
+        # DeprecationWarning): what reaches the screen is decided where it is shown instead.
+        show = warnings.showwarning
+
+        def show_unless_quiet(message: Any, category: type, *rest: Any, **kwargs: Any) -> None:
+            if not issubclass(category, quiet):
+                show(message, category, *rest, **kwargs)
+
+        warnings.showwarning = show_unless_quiet
+        os.environ["PYTHONWARNINGS"] = "ignore"  # the same for processes started from here (an action server)
+        logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    from bot.logs import quiet_rasa_logging
+
+    quiet_rasa_logging()  # before anything of Rasa runs: training in `nahbar demo` too
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    settle_output(args.verbose)
     from helpdesk.records import RecordsError
     from knowledge.articles import ArticleError
     from knowledge.embeddings import EncoderError
     from nahbar.settings import SettingsError
     from staff.accounts import StaffError
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    logging.basicConfig(level=os.environ.get("NAHBAR_LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
-    from bot.logs import quiet_rasa_logging
-
-    quiet_rasa_logging()  # before anything of Rasa runs: training in `nahbar demo` too
-    args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except (SettingsError, ArticleError, EncoderError, StaffError, RecordsError, FileNotFoundError) as exc:

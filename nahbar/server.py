@@ -304,6 +304,7 @@ class ServerThread:
 def serve(settings: Settings, notes: str = "") -> None:
     """Run until interrupted; `notes` are printed under the URLs (the demo's login)."""
     async def app_factory() -> web.Application:
+        print("starting Nahbar (loading the bot, the search index and the anonymizer) …", flush=True)
         parts = await build_parts(settings)
         app = create_app(parts)
 
@@ -319,6 +320,7 @@ def serve(settings: Settings, notes: str = "") -> None:
             f"  agent console (staff login)     {base}/agent\n"
             f"  editor console (staff login)    {base}/editor\n"
             f"  knowledge search API            {base}/api/kb/search?q=delivery\n"
+            f"  customers' data (admins)        {base}/admin/customers\n"
             f"  health                          {base}/healthz\n\n"
             f"{notes}",
             flush=True,

@@ -42,7 +42,24 @@ fi
 STAMP="$VENV/.nahbar-install"
 WANT="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
-  echo "installing Nahbar and its dependencies into $VENV (the first time takes several minutes)"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]"
+  # pip's own output goes to a log; the screen shows one line with the time it has taken.
+  LOG="$VENV/install.log"
+  echo "installing Nahbar and its dependencies into $VENV (the first time takes several minutes; log: $LOG)"
+  "$VENV/bin/python" -m pip install --disable-pip-version-check -e "$ROOT[test]" > "$LOG" 2>&1 &
+  PIP=$!
+  START=$SECONDS
+  while kill -0 "$PIP" 2>/dev/null; do
+    sleep 5
+    if [ -t 1 ]; then printf '\r  … %d s' $((SECONDS - START));
+    elif [ $(( (SECONDS - START) % 60 )) -lt 5 ]; then echo "  … $((SECONDS - START)) s"; fi
+  done
+  if ! wait "$PIP"; then
+    [ -t 1 ] && echo
+    echo "installing failed; the end of $LOG:" >&2
+    tail -n 30 "$LOG" >&2
+    exit 1
+  fi
+  [ -t 1 ] && printf '\r'
+  echo "installed in $((SECONDS - START)) s"
   echo "$WANT" > "$STAMP"
 fi
