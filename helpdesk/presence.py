@@ -202,7 +202,13 @@ class RedisPresence:
 
     async def agent_connected(self, agent_id: int) -> None:
         self._agents[agent_id] = self._agents.get(agent_id, 0) + 1
-        await self.redis.zadd(self._agents_key, {self._member(agent_id): time.time() + self.lease_seconds})
+        now = time.time()
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(self._agents_key, {self._member(agent_id): now + self.lease_seconds})
+            # Seen now, not only at the next renewal: if this process dies before it, the
+            # others still know the agent and release their chats after the grace period.
+            pipe.hset(self._seen_key, str(agent_id), now)
+            await pipe.execute()
 
     async def agent_disconnected(self, agent_id: int) -> None:
         left = max(0, self._agents.get(agent_id, 1) - 1)
