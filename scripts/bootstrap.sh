@@ -36,7 +36,8 @@ if ! is_python310 "$VENV/bin/python"; then
   echo "creating virtual environment $VENV with $PYTHON"
   rm -rf "$VENV"
   "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --upgrade "pip<25" "setuptools>=68,<71" wheel
+  "$VENV/bin/python" -m pip install --quiet --upgrade "pip<25" "setuptools>=68,<71" wheel > "$VENV/install.log" 2>&1 \
+    || { echo "upgrading pip failed:" >&2; cat "$VENV/install.log" >&2; exit 1; }
 fi
 
 STAMP="$VENV/.nahbar-install"
@@ -45,7 +46,7 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   # pip's own output goes to a log; the screen shows one line with the time it has taken.
   LOG="$VENV/install.log"
   echo "installing Nahbar and its dependencies into $VENV (the first time takes several minutes; log: $LOG)"
-  "$VENV/bin/python" -m pip install --disable-pip-version-check -e "$ROOT[test]" > "$LOG" 2>&1 &
+  "$VENV/bin/python" -m pip install --disable-pip-version-check -e "$ROOT[test]" >> "$LOG" 2>&1 &
   PIP=$!
   START=$SECONDS
   while kill -0 "$PIP" 2>/dev/null; do
