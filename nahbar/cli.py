@@ -396,12 +396,13 @@ def settle_output(verbose: bool) -> None:
         # Libraries put filters of their own in front of ours on import ("once" for every
         # DeprecationWarning): what reaches the screen is decided where it is shown instead.
         show = warnings.showwarning
+        if not getattr(show, "nahbar_quiet", False):  # once per process, however often main() runs
+            def show_unless_quiet(message: Any, category: type, *rest: Any, **kwargs: Any) -> None:
+                if not issubclass(category, quiet):
+                    show(message, category, *rest, **kwargs)
 
-        def show_unless_quiet(message: Any, category: type, *rest: Any, **kwargs: Any) -> None:
-            if not issubclass(category, quiet):
-                show(message, category, *rest, **kwargs)
-
-        warnings.showwarning = show_unless_quiet
+            show_unless_quiet.nahbar_quiet = True  # type: ignore[attr-defined]
+            warnings.showwarning = show_unless_quiet
         os.environ["PYTHONWARNINGS"] = "ignore"  # the same for processes started from here (an action server)
         logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
