@@ -178,16 +178,21 @@ class RedisPresence:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
         try:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for agent_id, count in self._agents.items():
-                    if count:
-                        pipe.zrem(self._agents_key, self._member(agent_id))
-                        pipe.hset(self._seen_key, str(agent_id), time.time())
-                for conversation_id in self._customers:
-                    pipe.zrem(self._customer_key(conversation_id), self.process)
-                await pipe.execute()
-        except RedisError:
+            # Bounded: a process that stops must stop, whatever Redis (or a connection left
+            # behind by the cancelled renewal) does; the leases run out by themselves.
+            await asyncio.wait_for(self._give_up(), self.lease_seconds)
+        except (RedisError, OSError, asyncio.TimeoutError):
             logger.warning("could not give up this process's presence leases; they run out by themselves")
+
+    async def _give_up(self) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for agent_id, count in self._agents.items():
+                if count:
+                    pipe.zrem(self._agents_key, self._member(agent_id))
+                    pipe.hset(self._seen_key, str(agent_id), time.time())
+            for conversation_id in self._customers:
+                pipe.zrem(self._customer_key(conversation_id), self.process)
+            await pipe.execute()
 
     # -- agents ----------------------------------------------------------------------
 

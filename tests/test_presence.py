@@ -48,10 +48,15 @@ async def _presences(kind: str):
     for presence in made:
         await presence.stop()
     if client is not None:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}:*")]
-        if keys:
-            await client.delete(*keys)
-        await client.close()
+        async def forget() -> None:
+            keys = [key async for key in client.scan_iter(match=f"{prefix}:*")]
+            if keys:
+                await client.delete(*keys)
+
+        try:  # the test's keys; bounded, so a stuck connection cannot hang the session
+            await asyncio.wait_for(forget(), 10)
+        finally:
+            await asyncio.wait_for(client.close(), 10)
 
 
 async def test_an_agent_is_gone_only_after_the_grace_period_without_a_reconnect(make_presence):
