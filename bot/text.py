@@ -3,31 +3,39 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Optional
+
+from i18n import N_, translate
 
 # Control characters other than tab and newlines mean binary or corrupted input.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class MessageError(ValueError):
-    """A message that cannot be accepted; `code` is stable for clients."""
+    """A message that cannot be accepted; `code` is stable for clients, and the text is told
+    to the customer in their language (`in_language`), so it is kept as a catalog message."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, message: str, **values: Any) -> None:
+        super().__init__(message.format(**values) if values else message)
         self.code = code
-        self.message = message
+        self.message = str(self)
+        self.template = message
+        self.values = values
+
+    def in_language(self, language: Optional[str]) -> str:
+        return translate(language, self.template, **self.values)
 
 
 def validate_text(text: Any, max_chars: int) -> str:
     if not isinstance(text, str):
-        raise MessageError("malformed", "A message must be text.")
+        raise MessageError("malformed", N_("A message must be text."))
     if _CONTROL.search(text):
-        raise MessageError("binary", "The message contains binary data or control characters.")
+        raise MessageError("binary", N_("The message contains binary data or control characters."))
     text = text.strip()
     if not text:
-        raise MessageError("empty", "The message is empty.")
+        raise MessageError("empty", N_("The message is empty."))
     if len(text) > max_chars:
-        raise MessageError("too_long", f"The message is longer than {max_chars} characters.")
+        raise MessageError("too_long", N_("The message is longer than {limit} characters."), limit=max_chars)
     return text
 
 

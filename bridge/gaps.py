@@ -24,13 +24,21 @@ from sqlalchemy.engine import Engine
 
 from bot.text import is_customer_words
 from helpdesk.schema import conversations, handoffs, messages
+from i18n import N_
 from knowledge.base import KnowledgeBase
 from knowledge.schema import articles, feedback, search_misses
 
+# Signal labels are catalog texts: the gap list shows them in the editor's language.
 KINDS = {
-    "bot": "the bot had no answer",
-    "search": "knowledge search found nothing",
-    "unhelpful": "article marked unhelpful",
+    "bot": N_("the bot had no answer"),
+    "search": N_("knowledge search found nothing"),
+    "unhelpful": N_("article marked unhelpful"),
+}
+HANDED = {
+    "request": N_("handed to agents: asked for a person"),
+    "no_answer": N_("handed to agents: the bot had no answer"),
+    "unhelpful": N_("handed to agents: the answer did not help"),
+    "upset": N_("handed to agents: upset customer"),
 }
 
 
@@ -90,7 +98,7 @@ def signals(engine: Engine, anonymize: Anonymize, limit: int = 500, shown: Optio
                 used.add(message.id)
                 if message.id not in shown:
                     shown[message.id] = anonymize(message.text, handoff.language)
-                found.append(Signal(shown[message.id], f"handed to agents ({handoff.reason})",
+                found.append(Signal(shown[message.id], HANDED.get(handoff.reason, f"handed to agents ({handoff.reason})"),
                                     f"conversation:{handoff.conversation_id}"))
         unhelpful = conn.execute(
             select(feedback.c.id, articles.c.question).join(articles, articles.c.id == feedback.c.article_id)

@@ -17,13 +17,18 @@ from sqlalchemy.engine import Engine
 
 from bridge.schema import audit, groups, pairs
 from bridge.shared_words import SharedWords
+from i18n import N_, gettext as _
 from knowledge.articles import MAX_PHRASINGS, MAX_QUESTION_CHARS, ArticleError, ArticleInput
 from knowledge.base import KnowledgeBase
 from knowledge.store import as_utc, remove_before, utcnow
 
 
 class ReviewError(ValueError):
-    """A decision that cannot be carried out; the message is for the editor."""
+    """A decision that cannot be carried out; the message is for the editor (in the request's language)."""
+
+
+# The audit log's actions, shown as words on the audit page (translated there).
+ACTIONS = (N_("approve"), N_("reject"), N_("merge"), N_("phrasings"))
 
 
 @dataclass(frozen=True)
@@ -149,10 +154,11 @@ class Review:
         flags = [dict(f, resolved=f.get("resolved") or f["id"] in set(resolved_flags)) for f in row.flags or []]
         open_flags = [f for f in flags if not f["resolved"]]
         if open_flags:
-            raise ReviewError(f"{len(open_flags)} flagged replacement(s) still need checking before approval.")
+            raise ReviewError(_("Check each flagged replacement before approval; still open: {count}.",
+                                 count=len(open_flags)))
         before = self.knowledge.article(row.draft_slug, public_only=False)
         if before is None:
-            raise ReviewError("The draft article is gone; run the bridge again.")
+            raise ReviewError(_("The draft article is gone; run the bridge again."))
         data = ArticleInput(before.slug, before.language, question.strip(), answer.strip(), before.topic,
                             before.tags, "published", "bridge", tuple(self.knowledge.alternatives(before.id)))
         try:
@@ -170,7 +176,7 @@ class Review:
     def reject(self, group_id: int, actor: str, reason: str) -> None:
         reason = " ".join(str(reason or "").split())
         if not reason:
-            raise ReviewError("Say why the draft is rejected.")
+            raise ReviewError(_("Say why the draft is rejected."))
         row = self._draft_group(group_id)
         before = self.knowledge.article(row.draft_slug, public_only=False)
         with self._deciding(group_id, "rejected", actor, reason=reason):
@@ -183,7 +189,7 @@ class Review:
         row = self._draft_group(group_id)
         target = self.knowledge.article(str(target_slug or ""), public_only=True)
         if target is None:
-            raise ReviewError("Choose a published article to merge into.")
+            raise ReviewError(_("Choose a published article to merge into."))
         draft = self.knowledge.article(row.draft_slug, public_only=False)
         new = ([draft.question] + self.knowledge.alternatives(draft.id)) if draft else []
         phrasings = _with_wordings(self.knowledge.alternatives(target.id), new, target.question)
@@ -206,7 +212,7 @@ class Review:
         with self.engine.connect() as conn:
             row = conn.execute(select(groups).where(groups.c.id == group_id)).first()
         if row is None or row.status != "draft":
-            raise ReviewError("This draft has been decided already or does not exist.")
+            raise ReviewError(_("This draft has been decided already or does not exist."))
         return row
 
     @contextmanager
@@ -239,7 +245,7 @@ class Review:
                 update(groups).where(groups.c.id == group_id, groups.c.status == "draft").values(**values)
             ).rowcount
             if not moved:
-                raise ReviewError("Another editor decided this draft a moment ago.")
+                raise ReviewError(_("Another editor decided this draft a moment ago."))
 
     def _audit(self, actor: str, action: str, group_id: int, slug: Optional[str], before: Any, after: Any,
                reason: Optional[str]) -> None:

@@ -19,10 +19,15 @@ from sqlalchemy.engine import Engine
 
 from bridge.pipeline import Bridge, RunSummary
 from bridge.schema import lock, metadata, runs
+from i18n import N_, gettext as _
 from knowledge.store import as_utc, utcnow
 
 LEASE = timedelta(minutes=5)  # renewed as chats are read; a crashed run frees the lock after this
 PROGRESS_EVERY = 1.0  # seconds between progress writes (one small transaction each)
+# A run's status, shown as a word in the editor console (translated there).
+STATUSES = (N_("running"), N_("done"), N_("failed"))
+# Stored in English with the run (a record); the console translates the line when it shows it.
+FAILED_LINE = N_("the run failed; the server log says why")
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ class BridgeRuns:
         try:
             summary = self.bridge.run(progress=tracked)
         except BaseException:
-            self._finish(run_id, "failed", ["the run failed; the server log says why"])
+            self._finish(run_id, "failed", [FAILED_LINE])
             raise
         self._finish(run_id, "done", summary.lines())
         return summary
@@ -126,6 +131,7 @@ class BridgeRuns:
         holder = conn.execute(select(runs.c.started_by, runs.c.started_at, runs.c.done, runs.c.total)
                               .join(lock, lock.c.run_id == runs.c.id)).first()
         if holder is None:
-            return "Another bridge run is under way."
-        return (f"Another bridge run is under way: started by {holder.started_by} at "
-                f"{as_utc(holder.started_at):%H:%M} UTC, {holder.done} of {holder.total or '?'} chats read.")
+            return _("Another bridge run is under way.")
+        return _("Another bridge run is under way: started by {who} at {time} UTC, {done} of {total} chats read.",
+                 who=holder.started_by, time=as_utc(holder.started_at).strftime("%H:%M"), done=holder.done,
+                 total=holder.total or "?")

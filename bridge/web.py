@@ -17,6 +17,7 @@ from aiohttp import web
 from bridge.gaps import gap_list
 from bridge.review import Review, ReviewError
 from bridge.runs import AlreadyRunning, BridgeRuns
+from i18n import N_, gettext as _
 from knowledge.base import KnowledgeBase
 from staff.web import STAFF_SESSION, StaffAuth
 
@@ -39,13 +40,16 @@ def segments(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return parts
 
 
+# Notices are chosen by code (`?done=…`); translated where shown, in the request's language.
 DONE = {
-    "approved": "The draft is published; search and the bot use it now.",
-    "rejected": "The draft is rejected; it returns only if many more customers ask.",
-    "merged": "The draft is merged into the article.",
-    "phrasings": "The customers' wordings now find the article.",
-    "gone": "That suggestion was taken care of already.",
+    "approved": N_("The draft is published; search and the bot use it now."),
+    "rejected": N_("The draft is rejected; it returns only if many more customers ask."),
+    "merged": N_("The draft is merged into the article."),
+    "phrasings": N_("The customers' wordings now find the article."),
+    "gone": N_("That suggestion was taken care of already."),
 }
+# An article's status as the audit log shows it (knowledge.schema.STATUSES), translated there.
+ARTICLE_STATUSES = (N_("draft"), N_("published"), N_("withdrawn"))
 
 
 def _log_failure(future: "asyncio.Future[Any]") -> None:
@@ -85,7 +89,8 @@ class EditorConsole:
         return web.Response(text=html, status=status, content_type="text/html")
 
     async def queue(self, request: web.Request) -> web.Response:
-        return await self._queue_page(request, done=DONE.get(request.query.get("done", ""), ""))
+        done = DONE.get(request.query.get("done", ""))
+        return await self._queue_page(request, done=_(done) if done else "")
 
     async def run(self, request: web.Request) -> web.Response:
         """Start a bridge run in the background and answer at once (202): the page shows its progress."""
@@ -96,7 +101,7 @@ class EditorConsole:
             return await self._queue_page(request, status=409, done="", busy=str(exc))
         task = asyncio.get_running_loop().run_in_executor(None, self.runs.carry_out, run_id)
         task.add_done_callback(_log_failure)
-        return await self._queue_page(request, status=202, done="The bridge is running; this page shows how far it got.")
+        return await self._queue_page(request, status=202, done=_("The bridge is running; this page shows how far it got."))
 
     async def _queue_page(self, request: web.Request, status: int = 200, **extra: Any) -> web.Response:
         return self._render(request, "editor_queue.html", status=status,
@@ -118,7 +123,7 @@ class EditorConsole:
         try:
             draft = await asyncio.to_thread(self.review.draft, group_id)
         except ReviewError:
-            raise web.HTTPNotFound(text="There is no such draft.")
+            raise web.HTTPNotFound(text=_("There is no such draft."))
         evidence = [
             {**e, "question_parts": segments(e["question"], e["question_spans"]),
              "answer_parts": segments(e["answer"], e["answer_spans"])}

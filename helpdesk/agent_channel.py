@@ -19,6 +19,10 @@ from bot.text import MessageError
 from helpdesk.core import Helpdesk
 from helpdesk.handoff_store import HandoffError
 from helpdesk.notifier import AGENT_NAMESPACE, agent_room, maybe_await
+from i18n import gettext as _
+from i18n import set_language
+from i18n.web import COOKIE as LANGUAGE_COOKIE
+from i18n.web import remembered_or_preferred
 from staff.accounts import StaffUser
 from staff.web import SESSION_COOKIE, StaffAuth
 
@@ -70,7 +74,11 @@ class AgentChannel:
             raise socketio.exceptions.ConnectionRefusedError("Log in with an agent account first.")
         if not self.auth.valid_csrf(session, (auth or {}).get("csrf") if isinstance(auth, dict) else None):
             raise socketio.exceptions.ConnectionRefusedError("The console's security token is missing; reload the page.")
-        await self.sio.save_session(sid, {"user": session.user, "token": token}, namespace=AGENT_NAMESPACE)
+        # The console page's language (its cookie, else the browser's preference) for what this socket is told.
+        language = remembered_or_preferred(_cookie(environ.get("HTTP_COOKIE", ""), LANGUAGE_COOKIE),
+                                           environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+        await self.sio.save_session(sid, {"user": session.user, "token": token, "language": language},
+                                    namespace=AGENT_NAMESPACE)
         await maybe_await(self.sio.enter_room(sid, agent_room(session.user.id), namespace=AGENT_NAMESPACE))
         await self.presence.agent_connected(session.user.id)
         await self.queue.broadcast()  # one more agent online: estimates change
@@ -82,30 +90,36 @@ class AgentChannel:
 
     def _guarded(self, handler: Callable[[StaffUser, dict[str, Any]], Awaitable[dict[str, Any]]]):
         async def run(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
-            user = await self._user(sid)
+            user, language = await self._user_and_language(sid)
+            set_language(language)  # this event's task only: errors and texts in the agent's language
             if user is None:  # expired or disabled since the socket opened
-                return {"ok": False, "error": "Your session has ended; log in again."}
+                return {"ok": False, "error": _("Your session has ended; log in again.")}
             try:
                 return {"ok": True, **await handler(user, data if isinstance(data, dict) else {})}
-            except (HandoffError, MessageError) as exc:
-                return {"ok": False, "error": getattr(exc, "message", str(exc))}
+            except MessageError as exc:
+                return {"ok": False, "error": exc.in_language(language)}
+            except HandoffError as exc:
+                return {"ok": False, "error": str(exc)}
             except Exception:
                 logger.exception("agent request failed")
-                return {"ok": False, "error": "That did not work because of a server error; please try again."}
+                return {"ok": False, "error": _("That did not work because of a server error; please try again.")}
 
         return run
 
     async def _user(self, sid: str, check: bool = True) -> Optional[StaffUser]:
+        return (await self._user_and_language(sid, check))[0]
+
+    async def _user_and_language(self, sid: str, check: bool = True) -> tuple[Optional[StaffUser], Optional[str]]:
         try:
             stored = await self.sio.get_session(sid, namespace=AGENT_NAMESPACE)
         except KeyError:
-            return None
+            return None, None
         if not check:
-            return stored.get("user")
+            return stored.get("user"), stored.get("language")
         session = await self.auth.current({SESSION_COOKIE: stored.get("token")})
         if session is None or not session.user.has_role(*AGENT_ROLES):
-            return None
-        return session.user
+            return None, stored.get("language")
+        return session.user, stored.get("language")
 
     # -- requests -----------------------------------------------------------------------
 
@@ -142,7 +156,7 @@ class AgentChannel:
 def _id(data: dict[str, Any]) -> int:
     value = data.get("conversation_id")
     if not isinstance(value, int) or isinstance(value, bool):
-        raise HandoffError("A conversation id must be a number.")
+        raise HandoffError(_("A conversation id must be a number."))
     return value
 
 

@@ -19,16 +19,20 @@ from helpdesk.agent_channel import AGENT_ROLES
 from helpdesk.canned import CannedReply
 from helpdesk.core import Helpdesk
 from helpdesk.handoff_store import HandoffError
+from i18n import N_, current_language
+from i18n import gettext as _
+from i18n.scripts import script_catalog
 from staff.accounts import StaffError
 from staff.web import STAFF_SESSION, StaffAuth, same_secret
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-# Notices are chosen by code, so a link cannot make the console show text of its own.
+# Notices are chosen by code, so a link cannot make the console show text of its own;
+# translated where shown, in the request's language.
 NOTICES = {
-    "name-saved": "Your display name is saved.",
-    "name-invalid": "A display name needs 1 to 40 printable characters.",
+    "name-saved": N_("Your display name is saved."),
+    "name-invalid": N_("A display name needs 1 to 40 printable characters."),
 }
 
 
@@ -64,9 +68,11 @@ class AgentConsole:
     async def console(self, request: web.Request) -> web.Response:
         session = request[STAFF_SESSION]
         canned = [{"title": c.title, "texts": c.texts} for c in self.canned]
+        notice = NOTICES.get(request.query.get("notice", ""))
         html = self.templates.get_template("agent.html").render(
             user=session.user, csrf_token=session.csrf_token, canned_json=json.dumps(canned),
-            notice=NOTICES.get(request.query.get("notice", ""), ""),
+            texts_json=json.dumps(script_catalog(STATIC_DIR / "console" / "agent.js", current_language())),
+            notice=_(notice) if notice else "",
         )
         return web.Response(text=html, content_type="text/html")
 
@@ -87,7 +93,7 @@ class AgentConsole:
             conversation_id = int(request.match_info["conversation_id"])
             transcript = await self.helpdesk.desk.transcript(conversation_id)
         except (ValueError, HandoffError):
-            raise web.HTTPNotFound(text="There is no such conversation.")
+            raise web.HTTPNotFound(text=_("There is no such conversation."))
         return web.json_response(transcript)
 
     async def metrics(self, request: web.Request) -> web.Response:
@@ -97,10 +103,10 @@ class AgentConsole:
         if not allowed:
             session = await self.auth.current(request.cookies)
             if session is None:
-                raise web.HTTPUnauthorized(text="Send the metrics token or log in as an admin.",
+                raise web.HTTPUnauthorized(text=_("Send the metrics token or log in as an admin."),
                                            headers={"WWW-Authenticate": "Bearer"})
             if not session.user.has_role():
-                raise web.HTTPForbidden(text="Only admins and the metrics token may read metrics.")
+                raise web.HTTPForbidden(text=_("Only admins and the metrics token may read metrics."))
         body = await asyncio.to_thread(self.helpdesk.metrics.render)
         return web.Response(body=body, headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 

@@ -30,8 +30,11 @@ from helpdesk.conversations import hash_token
 from helpdesk.notifier import customer_room, maybe_await
 from helpdesk.protocol import bot_uttered_payload, history_entry
 from helpdesk.service import ConversationService, Session, last_seen_id
+from i18n import N_, translate
 
 logger = logging.getLogger(__name__)
+
+UNSAVED = N_("Your message could not be saved. Please try again in a moment.")
 
 MAX_EVENT_BYTES = 64 * 1024
 
@@ -89,10 +92,10 @@ class WidgetChannel:
         try:
             accepted = await self.service.accept(session, data.get("message"), client_id)
         except MessageError as exc:
-            return await self._error(sid, exc.code, exc.message)
+            return await self._error(sid, exc.code, exc.in_language(_language(session)))
         except Exception:  # the database briefly gone, say: tell the customer, keep serving others
             logger.exception("could not store a widget message")
-            return await self._error(sid, "unavailable", "Your message could not be saved. Please try again in a moment.")
+            return await self._error(sid, "unavailable", translate(_language(session), UNSAVED))
         try:  # the message is stored: whatever fails now, the customer gets the acknowledgement
             if accepted.notice is not None:  # rooms span processes through Redis, which is away: this socket only
                 await self.sio.emit("bot_uttered", bot_uttered_payload(accepted.notice), to=sid, ignore_queue=True)
@@ -118,14 +121,15 @@ class WidgetChannel:
         if isinstance(session, dict):
             return session
         if session.conversation is None:
-            return await self._error(sid, "not_waiting", "There is nothing to leave a message for yet.")
+            return await self._error(sid, "not_waiting",
+                                     translate(_language(session), N_("There is nothing to leave a message for yet.")))
         try:
             stored = await self.queue.leave_message(session.conversation, data.get("email"), data.get("message"))
         except MessageError as exc:
-            return await self._error(sid, exc.code, exc.message)
+            return await self._error(sid, exc.code, exc.in_language(_language(session)))
         except Exception:
             logger.exception("could not store an offline message")
-            return await self._error(sid, "unavailable", "Your message could not be saved. Please try again in a moment.")
+            return await self._error(sid, "unavailable", translate(_language(session), UNSAVED))
         room = _room(session)
         await self.sio.emit("message_stored", {"id": stored[0].id, "text": stored[0].text}, room=room)
         await self.sio.emit("bot_uttered", bot_uttered_payload(stored[1]), room=room)
@@ -185,6 +189,13 @@ class WidgetChannel:
         error = {"code": code, "message": message}
         await self.sio.emit("message_error", error, room=sid, ignore_queue=True)
         return {"error": code, "message": message}
+
+
+def _language(session: Session) -> Optional[str]:
+    """The customer's language: the conversation's once it has one, else what the widget said."""
+    if session.conversation is not None and session.conversation.language:
+        return session.conversation.language
+    return session.language_hint
 
 
 def _room(session: Session) -> str:

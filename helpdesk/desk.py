@@ -19,6 +19,7 @@ from helpdesk.notifications import Notifications
 from helpdesk.presence import Presence
 from helpdesk.protocol import bot_uttered_payload, transcript_entry
 from helpdesk.queue import HandoffSettings, find_conversation
+from i18n import gettext as _
 from knowledge.articles import article_url
 from knowledge.base import KnowledgeBase
 from knowledge.render import summarize
@@ -57,7 +58,7 @@ class AgentDesk:
     async def send_article(self, conversation_id: int, agent: StaffUser, slug: Any) -> dict[str, Any]:
         article = await asyncio.to_thread(self.knowledge.article, str(slug or ""))
         if article is None:
-            raise HandoffError("That article is not published.")
+            raise HandoffError(_("That article is not published."))
         url = article_url(self.settings.base_url, article.slug)
         return await self.reply(conversation_id, agent, f"{article.question}\n{summarize(article.answer)}\n{url}")
 

@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
 from helpdesk.schema import conversations, handoffs, messages, notes, state_changes
+from i18n import gettext as _
 from knowledge.store import as_utc, utcnow
 
 STATES = ("bot", "waiting", "agent", "resolved")
@@ -132,8 +133,8 @@ class HandoffStore:
             if not _move(conn, conversation_id, "waiting", "agent", "claimed", agent_name):
                 current = _open_or_none(conn, conversation_id)
                 if current is not None and current.agent_name:
-                    raise HandoffError(f"{current.agent_name} has taken this chat already.")
-                raise HandoffError("This chat is not waiting for an agent any more.")
+                    raise HandoffError(_("{name} has taken this chat already.", name=current.agent_name))
+                raise HandoffError(_("This chat is not waiting for an agent any more."))
             handoff = _open(conn, conversation_id)
             values: dict[str, Any] = {"agent_id": agent_id, "agent_name": agent_name}
             if handoff.claimed_at is None:
@@ -174,7 +175,7 @@ class HandoffStore:
     def _owned(conn: Connection, conversation_id: int, agent_id: int) -> Handoff:
         handoff = _open_or_none(conn, conversation_id)
         if handoff is None or _state(conn, conversation_id) != "agent" or handoff.agent_id != agent_id:
-            raise HandoffError("You don't have this chat; claim it first.")
+            raise HandoffError(_("You don't have this chat; claim it first."))
         return handoff
 
     def reopen(self, conversation_id: int) -> bool:
@@ -198,7 +199,7 @@ class HandoffStore:
         with self.engine.begin() as conn:
             handoff = _open_or_none(conn, conversation_id)
             if handoff is None:
-                raise HandoffError("This conversation is not waiting for our team.")
+                raise HandoffError(_("This conversation is not waiting for our team."))
             conn.execute(update(handoffs).where(handoffs.c.id == handoff.id).values(contact_email=email))
             return _open(conn, conversation_id)
 
@@ -296,7 +297,7 @@ class HandoffStore:
 def _state(conn: Connection, conversation_id: int) -> str:
     state = conn.execute(select(conversations.c.state).where(conversations.c.id == conversation_id)).scalar()
     if state is None:
-        raise HandoffError("There is no such conversation.")
+        raise HandoffError(_("There is no such conversation."))
     return state
 
 
@@ -328,7 +329,7 @@ def _open_or_none(conn: Connection, conversation_id: int) -> Optional[Handoff]:
 def _open(conn: Connection, conversation_id: int) -> Handoff:
     handoff = _open_or_none(conn, conversation_id)
     if handoff is None:
-        raise HandoffError("This conversation has no open handoff.")
+        raise HandoffError(_("This conversation has no open handoff."))
     return handoff
 
 

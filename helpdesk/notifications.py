@@ -13,50 +13,25 @@ from typing import Any, Optional, Protocol
 from helpdesk.conversations import Conversation, ConversationStore, StoredMessage
 from helpdesk.metrics import HelpdeskMetrics
 from helpdesk.protocol import bot_uttered_payload
+from i18n import N_, translate
 
 TEXTS = {
-    "queued": {
-        "en": "I'm handing you over to our support team. Your reference is #{reference}; you're number {position} in the queue. {estimate}",
-        "de": "Ich übergebe dich an unser Support-Team. Deine Vorgangsnummer ist #{reference}; du bist Nummer {position} in der Warteschlange. {estimate}",
-    },
-    "estimate": {
-        "en": "The wait is about {minutes} minute(s).",
-        "de": "Die Wartezeit beträgt etwa {minutes} Minute(n).",
-    },
-    "no_estimate": {
-        "en": "We can't estimate the wait yet.",
-        "de": "Die Wartezeit können wir noch nicht abschätzen.",
-    },
-    "offline": {
-        "en": "Nobody from our support team is available right now{hours}. Leave your message and your e-mail address, and we'll answer by e-mail. Your reference is #{reference}.",
-        "de": "Gerade ist niemand aus unserem Support-Team erreichbar{hours}. Hinterlass deine Nachricht und deine E-Mail-Adresse, wir antworten per E-Mail. Deine Vorgangsnummer ist #{reference}.",
-    },
-    "hours": {"en": " (we're here {hours})", "de": " (wir sind da: {hours})"},
-    "offline_received": {
-        "en": "Thank you! We have your message and will answer to {email}.",
-        "de": "Danke! Wir haben deine Nachricht und antworten an {email}.",
-    },
-    "joined": {
-        "en": "{name} from our support team has joined the chat.",
-        "de": "{name} aus unserem Support-Team ist jetzt im Chat.",
-    },
-    "requeued": {
-        "en": "{name} lost the connection. You're back in the queue and keep your place.",
-        "de": "Die Verbindung zu {name} ist abgerissen. Du bist wieder in der Warteschlange und behältst deinen Platz.",
-    },
-    "resolved": {
-        "en": "{name} has marked this chat as resolved. If you write again, our assistant answers first.",
-        "de": "{name} hat diesen Chat als gelöst markiert. Wenn du wieder schreibst, antwortet zuerst unser Assistent.",
-    },
-    "handed_back": {
-        "en": "{name} has handed you back to our assistant. Ask me anything.",
-        "de": "{name} hat dich wieder an unseren Assistenten übergeben. Frag mich gern.",
-    },
+    "queued": N_("I'm handing you over to our support team. Your reference is #{reference}; you're number {position} in the queue. {estimate}"),
+    "estimate": N_("The wait is about {minutes} minute(s)."),
+    "no_estimate": N_("We can't estimate the wait yet."),
+    "offline": N_("Nobody from our support team is available right now{hours}. Leave your message and your e-mail address, and we'll answer by e-mail. Your reference is #{reference}."),
+    "hours": N_(" (we're here {hours})"),
+    "offline_received": N_("Thank you! We have your message and will answer to {email}."),
+    "joined": N_("{name} from our support team has joined the chat."),
+    "requeued": N_("{name} lost the connection. You're back in the queue and keep your place."),
+    "resolved": N_("{name} has marked this chat as resolved. If you write again, our assistant answers first."),
+    "handed_back": N_("{name} has handed you back to our assistant. Ask me anything."),
 }
 
 
 def say(key: str, language: Optional[str], **values: Any) -> str:
-    return TEXTS[key]["de" if language == "de" else "en"].format(**values)
+    """A notice in the customer's conversation language, whatever the page or agent speaks."""
+    return translate(language, TEXTS[key], **values)
 
 
 class Notifier(Protocol):

@@ -22,6 +22,8 @@ from helpdesk.metrics import HelpdeskMetrics
 from helpdesk.notifications import Notifications, say
 from helpdesk.office_hours import OfficeHours
 from helpdesk.presence import Presence
+from i18n import N_
+from i18n import gettext as _
 from knowledge.store import utcnow
 from staff.accounts import StaffUser
 
@@ -43,10 +45,10 @@ class HandoffSettings:
 async def find_conversation(conversations: ConversationStore, conversation_id: Any) -> Conversation:
     """The conversation an agent's request names, or a HandoffError the agent can read."""
     if not isinstance(conversation_id, int) or isinstance(conversation_id, bool):
-        raise HandoffError("A conversation id must be a number.")
+        raise HandoffError(_("A conversation id must be a number."))
     conversation = await asyncio.to_thread(conversations.get, conversation_id)
     if conversation is None:
-        raise HandoffError("There is no such conversation.")
+        raise HandoffError(_("There is no such conversation."))
     return conversation
 
 
@@ -98,13 +100,13 @@ class HandoffQueue:
     async def leave_message(self, conversation: Conversation, email: Any, text: Any) -> list[StoredMessage]:
         """The offline form: a message and an address to answer to, shown to agents as a waiting item."""
         if not isinstance(email, str) or not _EMAIL.match(email.strip()) or len(email.strip()) > 254:
-            raise MessageError("bad_email", "Please give a valid e-mail address, e.g. name@example.com.")
+            raise MessageError("bad_email", N_("Please give a valid e-mail address, e.g. name@example.com."))
         text = validate_text(text, self.settings.max_chars)
         email = email.strip()
         try:
             await asyncio.to_thread(self.store.set_contact, conversation.id, email)
         except HandoffError as exc:
-            raise MessageError("not_waiting", str(exc)) from exc
+            raise MessageError("not_waiting", N_("This conversation is not waiting for our team.")) from exc
         customer = await self.notifications.store(conversation.id, "customer", text, {})
         thanks = await self.notifications.store(
             conversation.id, "system", say("offline_received", conversation.language, email=email), {}
@@ -124,11 +126,11 @@ class HandoffQueue:
     async def resolve(self, conversation_id: int, agent: StaffUser, summary: Any, kind: Any) -> Handoff:
         summary = " ".join(str(summary or "").split())
         if not summary:
-            raise HandoffError("Write a short resolution summary first.")
+            raise HandoffError(_("Write a short resolution summary first."))
         if len(summary) > MAX_SUMMARY_CHARS:
-            raise HandoffError(f"The summary is longer than {MAX_SUMMARY_CHARS} characters.")
+            raise HandoffError(_("The summary is longer than {limit} characters.", limit=MAX_SUMMARY_CHARS))
         if kind not in RESOLUTION_KINDS:
-            raise HandoffError("Mark the chat as a general question or as a personal / account matter.")
+            raise HandoffError(_("Mark the chat as a general question or as a personal / account matter."))
         return await self._finish(conversation_id, agent, "resolved", "resolved", summary, kind)
 
     async def hand_back(self, conversation_id: int, agent: StaffUser) -> Handoff:

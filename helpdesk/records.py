@@ -18,6 +18,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from helpdesk.schema import (conversations, data_requests, events, handoffs, messages, notes, state_changes,
                              turns)
+from i18n import N_
+from i18n import gettext as _
 from knowledge.store import as_utc, remove_before, utcnow
 
 EXPORT_FORMAT = "nahbar-conversation/1"
@@ -25,6 +27,13 @@ _CHAT_ID = re.compile(r"^[0-9a-f]{32}$")
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # People hold these chats right now: never purged, however old their last message.
 LIVE_STATES = ("waiting", "agent")
+
+
+NOT_FOUND = {
+    "id": N_("No conversation has reference number #{value}."),
+    "chat_id": N_("No conversation has chat id {value}."),
+    "email": N_("No conversation has the e-mail address {value}."),
+}
 
 
 class RecordsError(ValueError):
@@ -63,18 +72,18 @@ def parse_reference(reference: Any) -> tuple[str, Any]:
     """("id", 42), ("chat_id", "…") or ("email", "…") from what a customer quoted or an admin typed."""
     text = str(reference or "").strip()
     if not text:
-        raise RecordsError("Give a reference number (42 or #42), a chat id or an e-mail address.")
+        raise RecordsError(_("Give a reference number (42 or #42), a chat id or an e-mail address."))
     digits = text.removeprefix("#").strip()
     if digits.isdigit():
         if len(digits) > 12:
-            raise RecordsError(f"{text!r} is too long for a reference number.")
+            raise RecordsError(_("{text} is too long for a reference number.", text=repr(text)))
         return "id", int(digits)
     if _CHAT_ID.match(text.lower()):
         return "chat_id", text.lower()
     if _ADDRESS.match(text) and len(text) <= 254:
         return "email", text
-    raise RecordsError(f"{text[:80]!r} is not a reference number (42 or #42), a chat id (32 hex characters) "
-                       "or an e-mail address.")
+    raise RecordsError(_("{text} is not a reference number (42 or #42), a chat id (32 hex characters) or an e-mail address.",
+                         text=repr(text[:80])))
 
 
 class CustomerRecords:
@@ -101,9 +110,7 @@ class CustomerRecords:
             emails = dict(conn.execute(select(handoffs.c.conversation_id, func.max(handoffs.c.contact_email)).where(
                 handoffs.c.conversation_id.in_(ids)).group_by(handoffs.c.conversation_id)).all()) if ids else {}
         if not rows:
-            what = {"id": f"reference number #{value}", "chat_id": f"chat id {value}",
-                    "email": f"the e-mail address {value}"}[kind]
-            raise RecordsError(f"No conversation has {what}.")
+            raise RecordsError(_(NOT_FOUND[kind], value=value))
         return [Found(r.id, r.public_id, r.state, r.language, as_utc(r.created_at), as_utc(r.last_activity_at),
                       int(counts.get(r.id, 0)), emails.get(r.id)) for r in rows]
 
@@ -117,7 +124,7 @@ class CustomerRecords:
         with self.engine.connect() as conn:
             row = conn.execute(select(conversations).where(conversations.c.id == conversation_id)).first()
             if row is None:
-                raise RecordsError(f"No conversation has reference number #{conversation_id}.")
+                raise RecordsError(_(NOT_FOUND["id"], value=conversation_id))
             chat = list(conn.execute(select(messages).where(messages.c.conversation_id == conversation_id)
                                      .order_by(messages.c.id)))
             handed = list(conn.execute(select(handoffs).where(handoffs.c.conversation_id == conversation_id)
@@ -162,7 +169,7 @@ class CustomerRecords:
         if not conn.execute(delete(conversations).where(conversations.c.id == conversation_id)).rowcount:
             # Erased a moment ago by someone else (another process's purge, say): roll back,
             # so the audit log holds one erase, not two.
-            raise RecordsError(f"No conversation has reference number #{conversation_id}.")
+            raise RecordsError(_(NOT_FOUND["id"], value=conversation_id))
         return int(removed or 0)
 
     def due(self, now: datetime, periods: ChatPeriods) -> dict[str, list[tuple[int, str]]]:

@@ -27,6 +27,7 @@ from helpdesk.conversations import Conversation, ConversationStore, StoredMessag
 from helpdesk.core import Helpdesk
 from helpdesk.protocol import bot_uttered_payload
 from helpdesk.turns import ConversationLocks, TurnWorkers
+from i18n import N_, translate
 from knowledge.store import utcnow
 
 T = TypeVar("T")
@@ -36,24 +37,12 @@ logger = logging.getLogger(__name__)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
-FAILURE_REPLY = {
-    "de": "Entschuldigung, da ist bei mir etwas schiefgelaufen. Deine Nachricht ist gespeichert; bitte versuch es gleich noch einmal.",
-    "en": "Sorry, something went wrong on my side. Your message is saved; please try again in a moment.",
-}
-HANDOFF_FAILED = {
-    "de": "Entschuldigung, ich konnte unser Team gerade nicht erreichen. Deine Nachricht ist gespeichert; "
-          "bitte frag gleich noch einmal nach einer Person.",
-    "en": "Sorry, I couldn't reach our team just now. Your message is saved; please ask for a person again in a moment.",
-}
+FAILURE_REPLY = N_("Sorry, something went wrong on my side. Your message is saved; please try again in a moment.")
+HANDOFF_FAILED = N_("Sorry, I couldn't reach our team just now. Your message is saved; please ask for a person again in a moment.")
 
 # Said once per conversation while the shared state (Redis) of several processes is away:
 # the message is stored and acknowledged, but nobody can answer it until it is back.
-DELAYED = {
-    "de": "Wir haben gerade ein technisches Problem. Deine Nachricht ist gespeichert; "
-          "du bekommst die Antwort hier, sobald es behoben ist.",
-    "en": "We have a technical problem just now. Your message is saved; "
-          "you'll get the answer here as soon as it's fixed.",
-}
+DELAYED = N_("We have a technical problem just now. Your message is saved; you'll get the answer here as soon as it's fixed.")
 
 
 @dataclass
@@ -188,9 +177,9 @@ class ConversationService:
         """
         text = self.validate(text)
         if client_id is not None and (not isinstance(client_id, str) or not _CLIENT_ID.match(client_id)):
-            raise MessageError("bad_client_id", "A client message id is 1 to 64 letters, digits or _.:-")
+            raise MessageError("bad_client_id", N_("A client message id is 1 to 64 letters, digits or _.:-"))
         if session.conversation is None and self.workers.backlog >= self.settings.max_waiting:
-            raise MessageError("busy", "Very many customers are writing right now. Please try again in a few minutes.")
+            raise MessageError("busy", N_("Very many customers are writing right now. Please try again in a few minutes."))
         previous = session.conversation.language if session.conversation else None
         language = detect_language(text, previous or session.language_hint) or "en"
         if session.conversation is None:
@@ -215,7 +204,7 @@ class ConversationService:
         if conversation_id in self._told_delay:
             return None
         self._told_delay.add(conversation_id)
-        return await asyncio.to_thread(self.store.add_message, conversation_id, "system", DELAYED[language], {})
+        return await asyncio.to_thread(self.store.add_message, conversation_id, "system", translate(language, DELAYED), {})
 
     async def answer_next(self, conversation_id: int) -> bool:
         """Answer the oldest open turn of a conversation; False when there is none.
@@ -237,7 +226,7 @@ class ConversationService:
         replies, told = await self._ask_bot(conversation, customer.text, language)
         escalation = told.get(markers.HANDOFF)
         if not replies and escalation is None:  # a crashed action leaves Rasa silent; nobody must wait forever
-            replies = [BotReply(text=FAILURE_REPLY[language])]
+            replies = [BotReply(text=translate(language, FAILURE_REPLY))]
         offered = [payload for reply in replies for payload in reply.payloads()]
         vote = (customer.id, told[markers.VOTE]) if markers.VOTE in told else None
         stored = await asyncio.to_thread(
@@ -257,7 +246,7 @@ class ConversationService:
                 logger.exception("conversation %s could not be handed to people", conversation.public_id)
                 await self.brain.resume(conversation.public_id)
                 stored.append(await self.helpdesk.notifications.store(conversation.id, "system",
-                                                                       HANDOFF_FAILED[language], {}))
+                                                                       translate(language, HANDOFF_FAILED), {}))
         for message in stored:
             await self.helpdesk.notifications.customer(conversation, "bot_uttered", bot_uttered_payload(message))
         await self._handled(conversation, customer)

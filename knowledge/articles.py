@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping, Optional
 
+from i18n import gettext as _
 from knowledge.schema import LANGUAGES, ORIGINS, STATUSES
 
 MAX_QUESTION_CHARS = 300
@@ -157,5 +158,5 @@ def parse_language(value: Optional[str]) -> Optional[str]:
     if value in (None, "", "all", "any"):
         return None
     if value not in LANGUAGES:
-        raise ArticleError(f"language {value!r} is not one of {', '.join(LANGUAGES)}")
+        raise ArticleError(_("language {value} is not one of {languages}", value=repr(value), languages=", ".join(LANGUAGES)))
     return value

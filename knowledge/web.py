@@ -15,6 +15,7 @@ from typing import Any, Optional
 import jinja2
 from aiohttp import web
 
+from i18n import gettext as _
 from knowledge.articles import ARTICLE_PATH, ArticleError, article_path, article_url, parse_language
 from knowledge.base import KnowledgeBase
 from knowledge.render import render_markdown
@@ -74,21 +75,19 @@ class KnowledgeSite:
             topics=topics,
             error=error,
             max_query=MAX_QUERY_CHARS,
-            page_language=language,
             status=400 if error else 200,
         )
 
     async def article_page(self, request: web.Request) -> web.Response:
         article = await asyncio.to_thread(self.knowledge.article, request.match_info["slug"])
         if article is None:
-            raise web.HTTPNotFound(text="No published article at this address.")
+            raise web.HTTPNotFound(text=_("No published article at this address."))
         return self._render(
             "kb_article.html",
             article=article,
             answer_html=render_markdown(article.answer),
             nonce=secrets.token_urlsafe(16),
             feedback_state=request.query.get("feedback"),
-            page_language=article.language,
         )
 
     async def feedback(self, request: web.Request) -> web.Response:
@@ -97,11 +96,11 @@ class KnowledgeSite:
         helpful = form.get("helpful")
         nonce = form.get("nonce")
         if helpful not in ("yes", "no") or not isinstance(nonce, str) or not 16 <= len(nonce) <= 64:
-            raise web.HTTPBadRequest(text="Feedback needs helpful=yes|no and the form's nonce.")
+            raise web.HTTPBadRequest(text=_("Feedback needs helpful=yes|no and the form's nonce."))
         try:
             recorded = await asyncio.to_thread(self.knowledge.record_feedback, slug, helpful == "yes", "web", nonce)
         except ArticleError:
-            raise web.HTTPNotFound(text="No published article at this address.") from None
+            raise web.HTTPNotFound(text=_("No published article at this address.")) from None
         raise web.HTTPSeeOther(f"{article_path(slug)}?feedback={'thanks' if recorded else 'duplicate'}")
 
     # -- JSON API --------------------------------------------------------------------
@@ -147,11 +146,11 @@ class KnowledgeSite:
 def _check_query(query: str, required: bool) -> str:
     query = query.strip()
     if required and not query:
-        raise ArticleError("parameter q (the question to search for) is missing")
+        raise ArticleError(_("parameter q (the question to search for) is missing"))
     if len(query) > MAX_QUERY_CHARS:
-        raise ArticleError(f"the search text is longer than {MAX_QUERY_CHARS} characters")
+        raise ArticleError(_("the search text is longer than {limit} characters", limit=MAX_QUERY_CHARS))
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in query):
-        raise ArticleError("the search text contains control characters")
+        raise ArticleError(_("the search text contains control characters"))
     return query
 
 
@@ -161,7 +160,7 @@ def _limit(raw: Optional[str]) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ArticleError(f"limit must be a number from 1 to {MAX_RESULTS}") from None
+        raise ArticleError(_("limit must be a number from 1 to {most}", most=MAX_RESULTS)) from None
     if not 1 <= value <= MAX_RESULTS:
-        raise ArticleError(f"limit must be a number from 1 to {MAX_RESULTS}")
+        raise ArticleError(_("limit must be a number from 1 to {most}", most=MAX_RESULTS))
     return value

@@ -14,6 +14,8 @@ from typing import Awaitable, Callable
 
 from aiohttp import web
 
+from i18n import gettext as _
+
 logger = logging.getLogger(__name__)
 
 
@@ -27,12 +29,12 @@ async def bad_input(request: web.Request,
         raise web.HTTPNotFound() from None
     except UnicodeDecodeError:
         logger.info("bad input: undecodable text in %s %s", request.method, request.path[:200])
-        raise web.HTTPBadRequest(text="The request's text could not be decoded.") from None
+        raise web.HTTPBadRequest(text=_("The request's text could not be decoded.")) from None
     except LookupError as exc:
         if type(exc) is not LookupError:  # KeyError, IndexError: a bug, not the client's input
             raise
         logger.info("bad input: unknown charset in %s %s", request.method, request.path[:200])
-        raise web.HTTPBadRequest(text="The request declares a character set that does not exist.") from None
+        raise web.HTTPBadRequest(text=_("The request declares a character set that does not exist.")) from None
     except OSError as exc:
         if exc.errno != errno.ENAMETOOLONG:
             raise

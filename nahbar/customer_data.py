@@ -29,8 +29,9 @@ from bridge.pipeline import Bridge
 from bridge.review import purge_audit
 from helpdesk.conversations import Conversation
 from helpdesk.queue import HandoffQueue
-from helpdesk.records import ChatPeriods, CustomerRecords, Found, RecordsError, readable
+from helpdesk.records import NOT_FOUND, ChatPeriods, CustomerRecords, Found, RecordsError, readable
 from helpdesk.service import ConversationService
+from i18n import gettext as _
 from knowledge.store import ArticleStore, utcnow
 from nahbar.settings import Settings
 from staff.accounts import StaffStore
@@ -187,7 +188,7 @@ class LiveCustomerData:
     async def erase(self, conversation_id: int, actor: str, action: str = "erase") -> Erased:
         conversation = await asyncio.to_thread(self.service.store.get, conversation_id)
         if conversation is None:
-            raise RecordsError(f"No conversation has reference number #{conversation_id}.")
+            raise RecordsError(_(NOT_FOUND["id"], value=conversation_id))
         erased = await self.service.exclusively(
             conversation_id, lambda: asyncio.to_thread(self.data.erase, conversation_id, actor, action))
         await self.queue.erased(conversation)

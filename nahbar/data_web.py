@@ -12,6 +12,7 @@ from pathlib import Path
 from aiohttp import web
 
 from helpdesk.records import RecordsError
+from i18n import N_, gettext as _
 from nahbar.customer_data import LiveCustomerData
 from staff.web import STAFF_SESSION, StaffAuth
 
@@ -22,8 +23,15 @@ SESSION_HEADER = "X-Nahbar-Session"
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": f"{SESSION_HEADER}, Content-Type",
         "Access-Control-Allow-Methods": "GET, POST, OPTIONS", "Access-Control-Expose-Headers": "Content-Disposition",
         "Cache-Control": "no-store"}
-NO_CHAT = {"error": "no_chat", "message": "There is no chat for this session (it may have been deleted or expired)."}
-DONE = {"erased": "The conversation and everything that pointed to it are erased."}
+NO_CHAT = {"error": "no_chat", "message": N_("There is no chat for this session (it may have been deleted or expired).")}
+DONE = {"erased": N_("The conversation and everything that pointed to it are erased.")}
+# Shown as words on the admins' page, translated there: a conversation's state
+# (helpdesk.handoff_store.STATES) and the logged data requests' actions.
+WORDS = (N_("bot"), N_("waiting"), N_("agent"), N_("resolved"), N_("export"), N_("erase"), N_("purge"))
+
+
+def _no_chat() -> dict[str, str]:
+    return {**NO_CHAT, "message": _(NO_CHAT["message"])}
 
 
 class DataRightsWeb:
@@ -59,7 +67,7 @@ class DataRightsWeb:
     async def transcript(self, request: web.Request) -> web.Response:
         found = await self.data.customer_transcript(request.headers.get(SESSION_HEADER))
         if found is None:
-            return web.json_response(NO_CHAT, status=404, headers=CORS)
+            return web.json_response(_no_chat(), status=404, headers=CORS)
         conversation, text = found
         return web.Response(text=text, content_type="text/plain", charset="utf-8", headers={
             **CORS, "Content-Disposition": f'attachment; filename="chat-{conversation.id}.txt"'})
@@ -70,11 +78,12 @@ class DataRightsWeb:
         except (ValueError, UnicodeDecodeError):
             body = None
         if not isinstance(body, dict) or body.get("confirm") is not True:
-            return web.json_response({"error": "not_confirmed", "message": 'Send {"confirm": true} to erase the chat.'},
+            return web.json_response({"error": "not_confirmed",
+                                      "message": _("Send {body} to erase the chat.", body='{"confirm": true}')},
                                      status=400, headers=CORS)
         erased = await self.data.customer_erase(request.headers.get(SESSION_HEADER))
         if erased is None:
-            return web.json_response(NO_CHAT, status=404, headers=CORS)
+            return web.json_response(_no_chat(), status=404, headers=CORS)
         return web.json_response({"erased": True, "reference": erased.conversation_id}, headers=CORS)
 
     # -- admins -------------------------------------------------------------------------
@@ -83,6 +92,7 @@ class DataRightsWeb:
         session = request[STAFF_SESSION]
         reference = str((await request.post()).get("ref", "")).strip() if request.method == "POST" else ""
         found, error = [], ""
+        done = DONE.get(request.query.get("done", ""))
         if reference:
             try:
                 found = await self.data.find(reference)
@@ -91,7 +101,7 @@ class DataRightsWeb:
         requests = await self.data.requests()
         return self.auth.render("admin_customers.html", status=404 if error else 200, user=session.user,
                                 csrf_token=session.csrf_token, reference=reference, found=found, error=error,
-                                done=DONE.get(request.query.get("done", ""), ""), requests=requests)
+                                done=_(done) if done else "", requests=requests)
 
     async def export(self, request: web.Request) -> web.Response:
         conversation_id = int(request.match_info["conversation_id"])
@@ -106,7 +116,7 @@ class DataRightsWeb:
         conversation_id = int(request.match_info["conversation_id"])
         form = await request.post()
         if form.get("confirm") != "erase":
-            raise web.HTTPBadRequest(text="Tick the box that confirms the erasure.")
+            raise web.HTTPBadRequest(text=_("Tick the box that confirms the erasure."))
         try:
             await self.data.erase(conversation_id, _actor(request))
         except RecordsError as exc:

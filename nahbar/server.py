@@ -39,6 +39,7 @@ from helpdesk.core import Helpdesk
 from helpdesk.handoff_store import HandoffStore
 from helpdesk.notifier import SocketNotifier
 from helpdesk.office_hours import OfficeHours
+from i18n.web import language_middleware
 from helpdesk.queue import HandoffSettings
 from helpdesk.service import ConversationService, ServiceSettings
 from helpdesk.web import widget_routes
@@ -142,7 +143,7 @@ async def build_parts(settings: Settings) -> Parts:
 
 
 def create_app(parts: Parts) -> web.Application:
-    app = web.Application(client_max_size=256 * 1024, middlewares=[bad_input])
+    app = web.Application(client_max_size=256 * 1024, middlewares=[language_middleware, bad_input])
     app[PARTS] = parts
     parts.channel.sio.attach(app, socketio_path="socket.io")
     settings = parts.settings

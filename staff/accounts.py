@@ -19,10 +19,11 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from i18n import N_
 from knowledge.store import as_utc, remove_before, utcnow
 from staff.schema import login_failures, metadata, sessions, users
 
-ROLES = ("agent", "editor", "admin")
+ROLES = (N_("agent"), N_("editor"), N_("admin"))  # marked: the consoles show a role as a word, translated
 MIN_PASSWORD_CHARS = 10
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters

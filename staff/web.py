@@ -23,6 +23,7 @@ from urllib.parse import quote
 import jinja2
 from aiohttp import web
 
+from i18n import gettext as _
 from knowledge.store import utcnow
 from staff.accounts import StaffSession, StaffStore
 
@@ -110,11 +111,11 @@ class StaffAuth:
         session = await self.current(request.cookies)
         if session is None:
             if api or request.method != "GET":
-                raise web.HTTPUnauthorized(text="Log in first.")
+                raise web.HTTPUnauthorized(text=_("Log in first."))
             raise web.HTTPSeeOther(f"/login?next={quote(request.path_qs, safe='')}")
         if not session.user.has_role(*roles):
             if api:
-                raise web.HTTPForbidden(text="Your role may not do this.")
+                raise web.HTTPForbidden(text=_("Your role may not do this."))
             raise web.HTTPForbidden(
                 text=self.render("forbidden.html", user=session.user, csrf_token=session.csrf_token).text,
                 content_type="text/html",
@@ -133,7 +134,7 @@ class StaffAuth:
         if sent is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             sent = (await request.post()).get("csrf_token")
         if not self.valid_csrf(session, sent):
-            raise web.HTTPForbidden(text="The form has expired or did not come from this site; reload the page.")
+            raise web.HTTPForbidden(text=_("The form has expired or did not come from this site; reload the page."))
 
     def valid_csrf(self, session: StaffSession, sent: Any) -> bool:
         return same_secret(sent, session.csrf_token)
@@ -161,19 +162,19 @@ class StaffAuth:
         expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         sent = form.get("csrf_token")
         if not expected or not same_secret(sent, expected):
-            return self._login_form(request, next_url, "The form expired; please try again.", 403, username)
+            return self._login_form(request, next_url, _("The form expired; please try again."), 403, username)
         keys = (f"user:{username}", f"ip:{request.remote or 'unknown'}")
         wait = await asyncio.to_thread(self._lockout, *keys)
         if wait:
             minutes = max(1, round(wait / 60))
             return self._login_form(
-                request, next_url, f"Too many failed logins. Try again in about {minutes} minute(s).", 429,
+                request, next_url, _("Too many failed logins. Try again in about {minutes} min.", minutes=minutes), 429,
                 username, {"Retry-After": str(wait)},
             )
         user = await asyncio.to_thread(self.store.authenticate, username, str(form.get("password", "")))
         if user is None:
             await asyncio.to_thread(self.store.record_failure, *keys)
-            return self._login_form(request, next_url, "Wrong username or password.", 401, username)
+            return self._login_form(request, next_url, _("Wrong username or password."), 401, username)
         await asyncio.to_thread(self.store.clear_failures, keys[0])
         token, _session = await asyncio.to_thread(self.store.start_session, user, self.session_lifetime)
         response = web.HTTPSeeOther(next_url or _home(user.role))

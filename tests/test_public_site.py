@@ -35,7 +35,7 @@ async def test_the_search_page_ranks_articles_for_a_question(server, http):
 
 
 async def test_an_article_page_renders_markdown_and_asks_for_feedback(server, http):
-    status, html = await get(http, f"{server.url}/kb/lieferzeit")
+    status, html = await get(http, f"{server.url}/kb/lieferzeit", headers={"Accept-Language": "de-DE,de;q=0.9"})
     assert status == 200
     assert "<strong>1 Werktag</strong>" in html
     assert "War das hilfreich?" in html

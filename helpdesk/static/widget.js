@@ -12,39 +12,43 @@
   var keepBot = Number((script && script.getAttribute("data-keep-bot")) || 30);
   var keepPeople = Number((script && script.getAttribute("data-keep-people")) || 180);
   var STORAGE_KEY = "nahbar.session";
-  var lang = (navigator.language || "en").slice(0, 2) === "de" ? "de" : "en";
-  var T = {
-    en: { title: "Chat with us", placeholder: "Type your question…", send: "Send", open: "Chat",
-          privacy: "Your messages are stored on our server to answer you: chats with the bot for " + keepBot + " days after your last message, chats with our team for " + keepPeople + " days; then they are deleted. Once you write, this browser keeps a chat id for " + days + " days so you can continue later.",
-          download: "Download this chat", erase: "Delete this chat",
-          confirmErase: "Delete this chat for good? Everything you and we wrote in it is erased from our systems, and this browser forgets it.",
-          yesErase: "Yes, delete", cancel: "Cancel", erased: "This chat is deleted: nothing of it is kept. You can start a new one any time.",
-          eraseFailed: "The chat could not be deleted just now; please try again.",
-          downloadFailed: "The chat could not be downloaded just now; please try again.",
-          noChat: "No chat of this browser is stored with us any more. If you wrote to us earlier, ask us to erase it and quote its reference number.",
-          error: "Could not send: ", agent: "Support", waiting: "Waiting for our team", position: "you're number {n} in the queue",
-          wait: "about {m} min", withAgent: "You're chatting with {name}", typing: "{name} is typing…",
-          offline: "Leave us a message", email: "Your e-mail address", message: "Your message", leave: "Send message",
-          left: "Your message is with our team; we'll answer by e-mail.", sending: "sending…", retrying: "not sent yet, trying again…",
-          reconnecting: "Connection lost — reconnecting…",
-          busy: "Many customers are writing right now — {n} ahead of you. You'll get your answer here.",
-          next: "Many customers are writing right now — you're next.", thinking: "…" },
-    de: { title: "Schreib uns", placeholder: "Deine Frage…", send: "Senden", open: "Chat",
-          privacy: "Deine Nachrichten werden auf unserem Server gespeichert, um dir zu antworten: Chats mit dem Bot " + keepBot + " Tage nach deiner letzten Nachricht, Chats mit unserem Team " + keepPeople + " Tage; danach werden sie gelöscht. Sobald du schreibst, merkt sich dieser Browser " + days + " Tage lang eine Chat-ID, damit du später weiterschreiben kannst.",
-          download: "Diesen Chat herunterladen", erase: "Diesen Chat löschen",
-          confirmErase: "Diesen Chat endgültig löschen? Alles, was du und wir darin geschrieben haben, wird aus unseren Systemen gelöscht, und dieser Browser vergisst ihn.",
-          yesErase: "Ja, löschen", cancel: "Abbrechen", erased: "Dieser Chat ist gelöscht: Nichts davon wird aufbewahrt. Du kannst jederzeit einen neuen beginnen.",
-          eraseFailed: "Der Chat konnte gerade nicht gelöscht werden; bitte versuch es noch einmal.",
-          downloadFailed: "Der Chat konnte gerade nicht heruntergeladen werden; bitte versuch es noch einmal.",
-          noChat: "Bei uns ist kein Chat dieses Browsers mehr gespeichert. Falls du uns früher geschrieben hast, bitte uns um die Löschung und nenne die Referenznummer.",
-          error: "Nicht gesendet: ", agent: "Support", waiting: "Warten auf unser Team", position: "du bist Nummer {n} in der Warteschlange",
-          wait: "etwa {m} Min.", withAgent: "Du schreibst mit {name}", typing: "{name} schreibt…",
-          offline: "Hinterlass uns eine Nachricht", email: "Deine E-Mail-Adresse", message: "Deine Nachricht", leave: "Nachricht senden",
-          left: "Deine Nachricht ist bei unserem Team; wir antworten per E-Mail.", sending: "wird gesendet…", retrying: "noch nicht gesendet, neuer Versuch…",
-          reconnecting: "Verbindung unterbrochen — verbinde neu…",
-          busy: "Gerade schreiben sehr viele Kunden — {n} vor dir. Deine Antwort kommt hier.",
-          next: "Gerade schreiben sehr viele Kunden — du bist als Nächstes dran.", thinking: "…" }
-  }[lang];
+  var LANG_KEY = "nahbar.lang";
+  // Both languages' texts, filled in by the server from its catalogs when it serves this file
+  // (/widget/widget.js); served elsewhere without them, the widget speaks English.
+  var CATALOGS = /*NAHBAR_TEXTS*/null;
+  function chosenLanguage() {
+    try { var kept = window.localStorage.getItem(LANG_KEY); if (kept === "de" || kept === "en") return kept; } catch (e) { /* blocked */ }
+    return (navigator.language || "en").slice(0, 2) === "de" ? "de" : "en";
+  }
+  var lang = chosenLanguage();
+  function fill(text, values) {  // "{name}" placeholders; one left without a value stays for later
+    return text.replace(/\{(\w+)\}/g, function (whole, key) { return values && key in values ? String(values[key]) : whole; });
+  }
+  function _(message, values) {
+    return fill((CATALOGS && CATALOGS[lang] && CATALOGS[lang][message]) || message, values);
+  }
+  function texts() {
+    return {
+      title: _("Chat with us"), placeholder: _("Type your question…"), send: _("Send"), open: _("Chat"),
+      switchTo: lang === "de" ? "EN" : "DE", switchLabel: _("Switch to English or German"),
+      privacy: _("Your messages are stored on our server to answer you: chats with the bot for {keepBot} days after your last message, chats with our team for {keepPeople} days; then they are deleted. Once you write, this browser keeps a chat id for {days} days so you can continue later.",
+                 { keepBot: keepBot, keepPeople: keepPeople, days: days }),
+      download: _("Download this chat"), erase: _("Delete this chat"),
+      confirmErase: _("Delete this chat for good? Everything you and we wrote in it is erased from our systems, and this browser forgets it."),
+      yesErase: _("Yes, delete"), cancel: _("Cancel"), erased: _("This chat is deleted: nothing of it is kept. You can start a new one any time."),
+      eraseFailed: _("The chat could not be deleted just now; please try again."),
+      downloadFailed: _("The chat could not be downloaded just now; please try again."),
+      noChat: _("No chat of this browser is stored with us any more. If you wrote to us earlier, ask us to erase it and quote its reference number."),
+      error: _("Could not send: {reason}"), agent: _("Support"), waiting: _("Waiting for our team"), position: _("you're number {n} in the queue"),
+      wait: _("about {m} min"), withAgent: _("You're chatting with {name}"), typing: _("{name} is typing…"),
+      offline: _("Leave us a message"), email: _("Your e-mail address"), message: _("Your message"), leave: _("Send message"),
+      left: _("Your message is with our team; we'll answer by e-mail."), sending: _("sending…"), retrying: _("not sent yet, trying again…"),
+      reconnecting: _("Connection lost — reconnecting…"),
+      busy: _("Many customers are writing right now — {n} ahead of you. You'll get your answer here."),
+      next: _("Many customers are writing right now — you're next."), thinking: "…"
+    };
+  }
+  var T = texts();
 
   function stored() {
     try {
@@ -82,45 +86,61 @@
   }
 
   var root = el("div", "nahbar-widget");
-  var toggle = el("button", "nahbar-toggle", T.open);
+  var toggle = el("button", "nahbar-toggle");
   toggle.setAttribute("aria-expanded", "false");
   var panel = el("section", "nahbar-panel");
   panel.hidden = true;
-  panel.setAttribute("aria-label", T.title);
-  var header = el("header", "nahbar-header", T.title);
+  var header = el("header", "nahbar-header");
+  var headerTitle = el("span", "nahbar-title");
+  var languageButton = el("button", "nahbar-language"); languageButton.type = "button";
+  header.appendChild(headerTitle); header.appendChild(languageButton);
   var log = el("div", "nahbar-log");
   log.setAttribute("role", "log");
   log.setAttribute("aria-live", "polite");
-  var privacy = el("p", "nahbar-privacy", T.privacy);
+  var privacy = el("p", "nahbar-privacy");
   var form = el("form", "nahbar-form");
   var input = el("input", "nahbar-input");
-  input.type = "text"; input.placeholder = T.placeholder; input.maxLength = 2000;
-  input.setAttribute("aria-label", T.placeholder);
-  var send = el("button", "nahbar-send", T.send);
+  input.type = "text"; input.maxLength = 2000;
+  var send = el("button", "nahbar-send");
   send.type = "submit";
   form.appendChild(input); form.appendChild(send);
   var status = el("p", "nahbar-status"); status.hidden = true; status.setAttribute("role", "status");
   var typingLine = el("p", "nahbar-typing"); typingLine.hidden = true;
   var offlineForm = el("form", "nahbar-offline"); offlineForm.hidden = true;
-  var offlineTitle = el("strong", null, T.offline);
-  var emailInput = el("input", "nahbar-email"); emailInput.type = "email"; emailInput.required = true;
-  emailInput.placeholder = T.email; emailInput.setAttribute("aria-label", T.email); emailInput.maxLength = 254;
-  var messageInput = el("textarea", "nahbar-offline-text"); messageInput.required = true; messageInput.rows = 3;
-  messageInput.placeholder = T.message; messageInput.setAttribute("aria-label", T.message); messageInput.maxLength = 2000;
-  var leave = el("button", "nahbar-send", T.leave); leave.type = "submit";
+  var offlineTitle = el("strong");
+  var emailInput = el("input", "nahbar-email"); emailInput.type = "email"; emailInput.required = true; emailInput.maxLength = 254;
+  var messageInput = el("textarea", "nahbar-offline-text"); messageInput.required = true; messageInput.rows = 3; messageInput.maxLength = 2000;
+  var leave = el("button", "nahbar-send"); leave.type = "submit";
   offlineForm.appendChild(offlineTitle); offlineForm.appendChild(emailInput); offlineForm.appendChild(messageInput); offlineForm.appendChild(leave);
   panel.appendChild(header); panel.appendChild(status); panel.appendChild(log); panel.appendChild(typingLine);
   var tools = el("div", "nahbar-tools");
-  var downloadButton = el("button", "nahbar-download", T.download); downloadButton.type = "button";
-  var eraseButton = el("button", "nahbar-erase", T.erase); eraseButton.type = "button";
+  var downloadButton = el("button", "nahbar-download"); downloadButton.type = "button";
+  var eraseButton = el("button", "nahbar-erase"); eraseButton.type = "button";
   tools.appendChild(downloadButton); tools.appendChild(eraseButton);
   var confirmBox = el("div", "nahbar-confirm"); confirmBox.hidden = true; confirmBox.setAttribute("role", "alertdialog");
-  var confirmYes = el("button", "nahbar-confirm-yes", T.yesErase); confirmYes.type = "button";
-  var confirmNo = el("button", "nahbar-confirm-no", T.cancel); confirmNo.type = "button";
-  confirmBox.appendChild(el("p", null, T.confirmErase)); confirmBox.appendChild(confirmYes); confirmBox.appendChild(confirmNo);
+  var confirmText = el("p");
+  var confirmYes = el("button", "nahbar-confirm-yes"); confirmYes.type = "button";
+  var confirmNo = el("button", "nahbar-confirm-no"); confirmNo.type = "button";
+  confirmBox.appendChild(confirmText); confirmBox.appendChild(confirmYes); confirmBox.appendChild(confirmNo);
   panel.appendChild(offlineForm); panel.appendChild(privacy); panel.appendChild(tools); panel.appendChild(confirmBox);
   panel.appendChild(form);
   root.appendChild(panel); root.appendChild(toggle);
+
+  // Every fixed text, in the chosen language (again after a switch).
+  function relabel() {
+    T = texts();
+    root.setAttribute("lang", lang);
+    toggle.textContent = T.open; panel.setAttribute("aria-label", T.title); headerTitle.textContent = T.title;
+    languageButton.textContent = T.switchTo; languageButton.setAttribute("aria-label", T.switchLabel);
+    privacy.textContent = T.privacy; send.textContent = T.send;
+    input.placeholder = T.placeholder; input.setAttribute("aria-label", T.placeholder);
+    offlineTitle.textContent = T.offline; leave.textContent = T.leave;
+    emailInput.placeholder = T.email; emailInput.setAttribute("aria-label", T.email);
+    messageInput.placeholder = T.message; messageInput.setAttribute("aria-label", T.message);
+    downloadButton.textContent = T.download; eraseButton.textContent = T.erase;
+    confirmText.textContent = T.confirmErase; confirmYes.textContent = T.yesErase; confirmNo.textContent = T.cancel;
+  }
+  relabel();
   document.body.appendChild(root);
 
   var socket = null;
@@ -246,18 +266,18 @@
       bubble(kind(message.sender), message);
     });
     socket.on("queued", function (data) {
-      status.textContent = data.ahead > 0 ? T.busy.replace("{n}", data.ahead) : T.next;
+      status.textContent = data.ahead > 0 ? fill(T.busy, { n: data.ahead }) : T.next;
       status.hidden = false;
     });
     socket.on("message_handled", function () {
       if (handoffState === "bot") { status.hidden = true; typingLine.hidden = true; }
     });
     socket.on("message_error", function (error) {
-      if (!RETRY[error.code]) bubble("error", { text: T.error + error.message });  // those are sent again
+      if (!RETRY[error.code]) bubble("error", { text: fill(T.error, { reason: error.message }) });  // those are sent again
     });
     socket.on("handoff", showHandoff);
     socket.on("agent_typing", function (data) {
-      typingLine.textContent = T.typing.replace("{name}", data.agent_name || T.agent);
+      typingLine.textContent = fill(T.typing, { name: data.agent_name || T.agent });
       typingLine.hidden = !data.typing;
     });
     socket.on("message_stored", function (message) { bubble("customer", message); });
@@ -306,14 +326,23 @@
 
   function kind(sender) { return { customer: "customer", agent: "agent", system: "system" }[sender] || "bot"; }
 
+  var lastHandoff = null;
+  languageButton.addEventListener("click", function () {
+    lang = lang === "de" ? "en" : "de";
+    try { window.localStorage.setItem(LANG_KEY, lang); } catch (e) { /* blocked: switched for this page view */ }
+    relabel();
+    if (lastHandoff) showHandoff(lastHandoff);
+  });
+
   function showHandoff(data) {
+    lastHandoff = data;
     handoffState = data.state;
     var text = "";
     if (data.state === "waiting") {
-      text = T.waiting + " (#" + data.reference + ")" + (data.position ? " · " + T.position.replace("{n}", data.position) : "") +
-        (data.wait_seconds ? " · " + T.wait.replace("{m}", Math.max(1, Math.round(data.wait_seconds / 60))) : "");
+      text = T.waiting + " (#" + data.reference + ")" + (data.position ? " · " + fill(T.position, { n: data.position }) : "") +
+        (data.wait_seconds ? " · " + fill(T.wait, { m: Math.max(1, Math.round(data.wait_seconds / 60)) }) : "");
     } else if (data.state === "agent") {
-      text = T.withAgent.replace("{name}", data.agent_name || T.agent);
+      text = fill(T.withAgent, { name: data.agent_name || T.agent });
     } else if (data.state === "offline") {
       text = data.contact_left ? T.left : T.offline + " (#" + data.reference + ")";
     }

@@ -5,7 +5,15 @@
   var csrf = body.getAttribute("data-csrf");
   var canned = JSON.parse(body.getAttribute("data-canned") || "[]");
   var $ = function (id) { return document.getElementById(id); };
-  var REASONS = { request: "asked for a person", no_answer: "bot had no answer", unhelpful: "answer did not help", upset: "upset customer" };
+  // This page's language's texts, put in by the server from its catalogs (agent.html).
+  var TEXTS = JSON.parse(body.getAttribute("data-texts") || "{}");
+  function _(message, values) {
+    return (TEXTS[message] || message).replace(/\{(\w+)\}/g, function (whole, key) {
+      return values && key in values ? String(values[key]) : whole;
+    });
+  }
+  var REASONS = { request: _("asked for a person"), no_answer: _("bot had no answer"), unhelpful: _("answer did not help"),
+                  upset: _("upset customer") };
 
   var socket = window.io("/agent", { path: "/socket.io", transports: ["websocket"], auth: { csrf: csrf } });
   var current = null;       // the open conversation
@@ -26,22 +34,22 @@
   function showError(message) { $("chat-error").textContent = message || ""; }
   function request(event, data, done) {
     socket.emit(event, data, function (answer) {
-      if (!answer || !answer.ok) { showError((answer && answer.error) || "No answer from the server."); return; }
+      if (!answer || !answer.ok) { showError((answer && answer.error) || _("No answer from the server.")); return; }
       showError("");
       if (done) done(answer);
     });
   }
 
   socket.on("connect", function () {
-    $("connection").textContent = "online";
+    $("connection").textContent = _("online");
     request("overview", {}, renderOverview);
     if (current) open(current.conversation_id);
   });
   socket.on("disconnect", function (reason) {
     if (reason === "io server disconnect") { window.location.href = "/login?next=%2Fagent"; return; }  // logged out
-    $("connection").textContent = "offline – reconnecting…";
+    $("connection").textContent = _("offline – reconnecting…");
   });
-  socket.on("connect_error", function (error) { $("connection").textContent = "cannot connect: " + error.message; });
+  socket.on("connect_error", function (error) { $("connection").textContent = _("cannot connect: {reason}", { reason: error.message }); });
   socket.on("overview", renderOverview);
   // The customer deleted their chat (or an admin erased it on request): it is closed here and
   // nothing of it stays on this screen.
@@ -50,8 +58,8 @@
       current = null; seen = new Set();
       $("transcript").textContent = ""; $("chat").hidden = true;
     }
-    $("erased").textContent = "Conversation #" + data.conversation_id +
-      " was deleted at the customer's request (or by an admin); it is closed and nothing of it is kept.";
+    $("erased").textContent = _("Conversation #{reference} was deleted at the customer's request (or by an admin); it is closed and nothing of it is kept.",
+                                { reference: data.conversation_id });
     $("erased").hidden = false;
   });
   socket.on("message", function (data) {
@@ -71,7 +79,8 @@
     var queue = $("queue"); queue.textContent = "";
     (data.waiting || []).forEach(function (item) {
       var label = "#" + item.reference + " · " + (REASONS[item.reason] || item.reason) + " · " + (item.language || "?") +
-        " · waiting " + minutes(item.waiting_seconds) + (item.offline ? " · left a message" + (item.contact_email ? " (" + item.contact_email + ")" : "") : "") +
+        " · " + _("waiting {time}", { time: minutes(item.waiting_seconds) }) +
+        (item.offline ? " · " + (item.contact_email ? _("left a message ({email})", { email: item.contact_email }) : _("left a message")) : "") +
         "\n" + (item.preview || "");
       queue.appendChild(listItem(item.conversation_id, label, (item.priority > 0 ? "upset" : "") + (item.offline ? " offline" : "")));
     });
@@ -101,11 +110,12 @@
     current = conversation;
     if (!same) { seen = new Set(); $("transcript").textContent = ""; }
     $("chat").hidden = false;
-    $("chat-title").textContent = "Conversation #" + conversation.reference + " (" + (conversation.language || "?") + ")";
+    $("chat-title").textContent = _("Conversation #{reference} ({language})", { reference: conversation.reference, language: conversation.language || "?" });
     var last = conversation.handoffs[conversation.handoffs.length - 1];
     $("chat-meta").textContent = last
-      ? "Reason: " + (REASONS[last.reason] || last.reason) + " · waited " + minutes(last.wait_seconds) +
-        " · first response " + minutes(last.first_response_seconds) + (last.contact_email ? " · e-mail: " + last.contact_email : "")
+      ? _("Reason: {reason} · waited {waited} · first response {first}",
+          { reason: REASONS[last.reason] || last.reason, waited: minutes(last.wait_seconds), first: minutes(last.first_response_seconds) }) +
+        (last.contact_email ? " · " + _("e-mail: {email}", { email: last.contact_email }) : "")
       : "";
     showPresence(conversation.customer_present);
     conversation.messages.forEach(addMessage);
@@ -115,8 +125,8 @@
     conversation.suggestions.forEach(function (s) {
       var li = el("li");
       li.appendChild(el("strong", null, s.question));
-      li.appendChild(document.createTextNode(" (" + s.language + ", score " + s.score + ") "));
-      var send = el("button", null, "Send to customer");
+      li.appendChild(document.createTextNode(" " + _("({language}, score {score})", { language: s.language, score: s.score }) + " "));
+      var send = el("button", null, _("Send to customer"));
       send.type = "button";
       send.addEventListener("click", function () {
         request("send_article", { conversation_id: current.conversation_id, slug: s.slug });
@@ -138,11 +148,11 @@
     $("work").hidden = !owned;
   }
   function showPresence(present) {
-    $("presence").textContent = present ? "The customer is in the chat." : "The customer has left the chat.";
+    $("presence").textContent = present ? _("The customer is in the chat.") : _("The customer has left the chat.");
   }
   function addMessage(m) {
     if (m.id !== undefined) { if (seen.has(m.id)) return; seen.add(m.id); }
-    var who = { customer: "Customer", bot: "Bot", system: "Notice" }[m.sender] || m.agent_name || "Agent";
+    var who = { customer: _("Customer"), bot: _("Bot"), system: _("Notice") }[m.sender] || m.agent_name || _("Agent");
     var item = el("div", "msg msg-" + m.sender);
     item.setAttribute("data-id", String(m.id));
     item.appendChild(el("span", "who", who + " · " + new Date(m.time).toLocaleTimeString()));
