@@ -50,6 +50,7 @@ from nahbar.cluster import Cluster
 from nahbar.customer_data import CustomerData, LiveCustomerData, Retention
 from nahbar.data_web import DataRightsWeb
 from nahbar.database import make_engine
+from nahbar.error_pages import error_pages
 from nahbar.services import action_context, connect, open_bridge, open_bridge_runs, open_knowledge
 from nahbar.settings import Settings, SettingsError
 from nahbar.templates import environment
@@ -143,7 +144,7 @@ async def build_parts(settings: Settings) -> Parts:
 
 
 def create_app(parts: Parts) -> web.Application:
-    app = web.Application(client_max_size=256 * 1024, middlewares=[language_middleware, bad_input])
+    app = web.Application(client_max_size=256 * 1024, middlewares=[language_middleware, error_pages(parts.templates), bad_input])
     app[PARTS] = parts
     parts.channel.sio.attach(app, socketio_path="socket.io")
     settings = parts.settings
