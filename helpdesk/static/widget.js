@@ -28,7 +28,9 @@
           left: "Your message is with our team; we'll answer by e-mail.", sending: "sending…", retrying: "not sent yet, trying again…",
           reconnecting: "Connection lost — reconnecting…",
           busy: "Many customers are writing right now — {n} ahead of you. You'll get your answer here.",
-          next: "Many customers are writing right now — you're next.", thinking: "…" },
+          next: "Many customers are writing right now — you're next.", thinking: "…",
+          rate: "How did we do?", stars: "{n} of 5 stars", comment: "Anything you'd like to add? (optional)",
+          skip: "Skip", thanks: "Thank you for your rating!" },
     de: { title: "Schreib uns", placeholder: "Deine Frage…", send: "Senden", open: "Chat",
           privacy: "Deine Nachrichten werden auf unserem Server gespeichert, um dir zu antworten: Chats mit dem Bot " + keepBot + " Tage nach deiner letzten Nachricht, Chats mit unserem Team " + keepPeople + " Tage; danach werden sie gelöscht. Sobald du schreibst, merkt sich dieser Browser " + days + " Tage lang eine Chat-ID, damit du später weiterschreiben kannst.",
           download: "Diesen Chat herunterladen", erase: "Diesen Chat löschen",
@@ -43,7 +45,9 @@
           left: "Deine Nachricht ist bei unserem Team; wir antworten per E-Mail.", sending: "wird gesendet…", retrying: "noch nicht gesendet, neuer Versuch…",
           reconnecting: "Verbindung unterbrochen — verbinde neu…",
           busy: "Gerade schreiben sehr viele Kunden — {n} vor dir. Deine Antwort kommt hier.",
-          next: "Gerade schreiben sehr viele Kunden — du bist als Nächstes dran.", thinking: "…" }
+          next: "Gerade schreiben sehr viele Kunden — du bist als Nächstes dran.", thinking: "…",
+          rate: "Wie haben wir dir geholfen?", stars: "{n} von 5 Sternen", comment: "Möchtest du noch etwas sagen? (optional)",
+          skip: "Überspringen", thanks: "Danke für deine Bewertung!" }
   }[lang];
 
   function stored() {
@@ -118,6 +122,28 @@
   var confirmYes = el("button", "nahbar-confirm-yes", T.yesErase); confirmYes.type = "button";
   var confirmNo = el("button", "nahbar-confirm-no", T.cancel); confirmNo.type = "button";
   confirmBox.appendChild(el("p", null, T.confirmErase)); confirmBox.appendChild(confirmYes); confirmBox.appendChild(confirmNo);
+  // "How did we do?" once an agent resolved the chat: five labelled star buttons, an optional
+  // comment, Send and Skip. Asked once per resolved handoff: the server stores a rating and a
+  // skip alike, so a reload or another tab does not ask again.
+  var rateBox = el("form", "nahbar-rating"); rateBox.hidden = true;
+  var rateTitle = el("strong", null, T.rate); rateTitle.id = "nahbar-rate-title";
+  rateBox.setAttribute("aria-labelledby", rateTitle.id);
+  var starRow = el("div", "nahbar-stars"); starRow.setAttribute("role", "group"); starRow.setAttribute("aria-labelledby", rateTitle.id);
+  var starButtons = [1, 2, 3, 4, 5].map(function (n) {
+    var b = el("button", "nahbar-star", "★"); b.type = "button"; b.value = String(n);
+    b.setAttribute("aria-label", T.stars.replace("{n}", n)); b.setAttribute("aria-pressed", "false");
+    starRow.appendChild(b);
+    return b;
+  });
+  var rateComment = el("textarea", "nahbar-rate-comment"); rateComment.rows = 2; rateComment.maxLength = 1000;
+  rateComment.placeholder = T.comment; rateComment.setAttribute("aria-label", T.comment);
+  var rateSend = el("button", "nahbar-send", T.send); rateSend.type = "submit"; rateSend.disabled = true;
+  var rateSkip = el("button", "nahbar-rate-skip", T.skip); rateSkip.type = "button";
+  var rateError = el("p", "nahbar-rate-error"); rateError.setAttribute("role", "alert");
+  var rateActions = el("div", "nahbar-rate-actions"); rateActions.appendChild(rateSend); rateActions.appendChild(rateSkip);
+  rateBox.appendChild(rateTitle); rateBox.appendChild(starRow); rateBox.appendChild(rateComment);
+  rateBox.appendChild(rateActions); rateBox.appendChild(rateError);
+  panel.appendChild(rateBox);
   panel.appendChild(offlineForm); panel.appendChild(privacy); panel.appendChild(tools); panel.appendChild(confirmBox);
   panel.appendChild(form);
   root.appendChild(panel); root.appendChild(toggle);
@@ -132,6 +158,7 @@
   var ready = false;        // this connection's session is confirmed: messages may go out
   var RETRY = { unavailable: 1, no_session: 1, session_mismatch: 1 };  // not stored: sent again, not failed
   var handoffState = "bot";
+  var rating = { handoff: null, stars: 0 };  // the resolved handoff being asked about
 
   function bubble(sender, message) {
     if (message.id !== undefined) {
@@ -262,7 +289,44 @@
     });
     socket.on("message_stored", function (message) { bubble("customer", message); });
     socket.on("chat_erased", forgetChat);  // erased here, in another tab, or by our staff on request
+    socket.on("rating_stored", ratingDone);  // answered here or in another tab
   }
+
+  function askRating(handoffId) {
+    if (rating.handoff === handoffId) return;
+    rating = { handoff: handoffId, stars: 0 };
+    starButtons.forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+    rateComment.value = ""; rateError.textContent = ""; rateSend.disabled = true;
+    rateBox.hidden = false;
+  }
+  function ratingDone(data) {
+    if (!data || data.handoff_id !== rating.handoff) return;
+    rateBox.hidden = true;
+    if (!data.skipped) { status.textContent = T.thanks; status.hidden = false; }
+  }
+  function answerRating(answer) {
+    if (!socket || !token || rating.handoff === null) return;
+    answer.handoff_id = rating.handoff; answer.session_id = token;
+    rateSend.disabled = rateSkip.disabled = true;
+    socket.emit("chat_rating", answer, function (ack) {
+      rateSkip.disabled = false; rateSend.disabled = !rating.stars;
+      if (ack && ack.error === "already_rated") { rateBox.hidden = true; return; }  // answered in another tab
+      if (ack && ack.error) { rateError.textContent = ack.message; return; }
+      ratingDone(ack);
+    });
+  }
+  starButtons.forEach(function (b) {
+    b.addEventListener("click", function () {
+      rating.stars = Number(b.value);
+      starButtons.forEach(function (other) { other.setAttribute("aria-pressed", String(Number(other.value) <= rating.stars)); });
+      rateSend.disabled = false;
+    });
+  });
+  rateBox.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (rating.stars) answerRating({ stars: rating.stars, comment: rateComment.value });
+  });
+  rateSkip.addEventListener("click", function () { answerRating({ skip: true }); });
 
   // The chat's own tools: the customer's copy of it, and its erasure (GDPR Art. 15, 17).
   // The session token goes in a header, never in a URL.
@@ -278,6 +342,7 @@
     try { window.localStorage.removeItem(STORAGE_KEY); } catch (e) { /* storage blocked: nothing kept there */ }
     hasWritten = false; lastId = null; seen = {}; pending = []; handoffState = "bot";
     log.textContent = ""; typingLine.hidden = true; offlineForm.hidden = true; confirmBox.hidden = true;
+    rateBox.hidden = true; rating = { handoff: null, stars: 0 };
     status.textContent = notice || T.erased; status.hidden = false;
     updateTools();
     if (had && socket && socket.connected) { ready = false; token = null; socket.emit("session_request", { session_id: null, customData: { language: lang } }); }
@@ -321,6 +386,7 @@
     status.hidden = !text;
     offlineForm.hidden = !(data.state === "offline" && !data.contact_left);
     if (data.state !== "agent") typingLine.hidden = true;
+    if (data.state === "resolved" && data.rating) askRating(data.rating.handoff_id);
   }
 
   var typingSentAt = 0, typingTimer = null;
