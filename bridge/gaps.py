@@ -1,21 +1,23 @@
 """The gap list: where knowledge is missing, grouped by meaning, ranked by how many hit it.
 
-Four signals in one list: questions the bot could not answer, chats handed to agents (and
-why), knowledge searches that found nothing, and articles marked unhelpful. The texts are
-grouped greedily with the embeddings (each joins the first group whose first text is close
-enough), which is linear in the number of signals, not pairwise.
+Five signals in one list: questions the bot could not answer, chats handed to agents (and
+why), knowledge searches that found nothing, articles marked unhelpful, and low ratings
+with a comment of chats that concern an article (the customer says what it lacked). The
+texts are grouped greedily with the embeddings (each joins the first group whose first
+text is close enough), which is linear in the number of signals, not pairwise.
 
 Editors see customers' words only anonymized, as the bridge anonymizes a mined pair:
 missed questions are anonymized once and stored so (their raw words are gone then; the
 bridge run does the same for the ones nobody looked at), the first words of a handed-over
-chat are anonymized as they are shown, and kept so only in memory, by message id.
+chat and a rating's comment are anonymized as they are shown, and kept so only in memory,
+by message id and by rating.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, Hashable, Optional
 
 import faiss
 import numpy as np
@@ -23,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.text import is_customer_words
+from helpdesk.ratings import RatingStore
 from helpdesk.schema import conversations, handoffs, messages
 from i18n import N_
 from knowledge.base import KnowledgeBase
@@ -33,6 +36,7 @@ KINDS = {
     "bot": N_("the bot had no answer"),
     "search": N_("knowledge search found nothing"),
     "unhelpful": N_("article marked unhelpful"),
+    "rating": N_("low rating with a comment"),
 }
 HANDED = {
     "request": N_("handed to agents: asked for a person"),
@@ -40,6 +44,7 @@ HANDED = {
     "unhelpful": N_("handed to agents: the answer did not help"),
     "upset": N_("handed to agents: upset customer"),
 }
+LOW_STARS = 2  # a rating of at most this many stars, with a comment, is a gap signal
 
 
 @dataclass
@@ -48,6 +53,7 @@ class Gap:
     texts: list[str] = field(default_factory=list)
     kinds: Counter = field(default_factory=Counter)
     who: set = field(default_factory=set)
+    articles: Counter = field(default_factory=Counter)  # slugs the signals concern (low ratings)
 
     @property
     def count(self) -> int:
@@ -70,12 +76,15 @@ class Signal:
     text: str
     kind: str
     who: str  # a customer (conversation) where known, else the single event
+    articles: tuple[str, ...] = ()
 
 
-def signals(engine: Engine, anonymize: Anonymize, limit: int = 500, shown: Optional[dict[int, str]] = None) -> list[Signal]:
-    """`shown`: anonymized first words of handed-over chats by message id, kept between calls."""
+def signals(engine: Engine, anonymize: Anonymize, limit: int = 500,
+            shown: Optional[dict[Hashable, str]] = None) -> list[Signal]:
+    """`shown`: anonymized first words of handed-over chats by message id, and ratings'
+    comments by ("rating", id), kept between calls."""
     shown = {} if shown is None else shown
-    used: set[int] = set()
+    used: set[Hashable] = set()
     found: list[Signal] = []
     with engine.connect() as conn:
         # Only anonymized ones: a miss recorded since `anonymize_misses` waits for the next look.
@@ -106,13 +115,20 @@ def signals(engine: Engine, anonymize: Anonymize, limit: int = 500, shown: Optio
         )
         for row in unhelpful:
             found.append(Signal(row.question, KINDS["unhelpful"], f"vote:{row.id}"))
+    for rating in RatingStore(engine).low_with_comment(LOW_STARS, limit):
+        key = ("rating", rating.id)
+        used.add(key)
+        if key not in shown:
+            shown[key] = anonymize(rating.comment, rating.language)
+        found.append(Signal(shown[key], f"{KINDS['rating']} ({rating.stars} of 5 stars)",
+                            f"conversation:{rating.conversation_id}", rating.articles))
     for gone in set(shown) - used:  # an erased or purged chat's words stay in no cache
         del shown[gone]
     return found
 
 
 def gap_list(engine: Engine, knowledge: KnowledgeBase, anonymize: Anonymize, threshold: float = 0.7,
-             limit: int = 500, shown: Optional[dict[int, str]] = None) -> list[Gap]:
+             limit: int = 500, shown: Optional[dict[Hashable, str]] = None) -> list[Gap]:
     anonymize_misses(knowledge, anonymize, limit)
     found = signals(engine, anonymize, limit, shown)
     if not found:
@@ -133,4 +149,5 @@ def gap_list(engine: Engine, knowledge: KnowledgeBase, anonymize: Anonymize, thr
         target.texts.append(signal.text)
         target.kinds[signal.kind] += 1
         target.who.add(signal.who)
+        target.articles.update(signal.articles)
     return sorted(gaps, key=lambda g: -g.count)

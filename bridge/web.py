@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Hashable
 
 import jinja2
 from aiohttp import web
@@ -65,7 +65,7 @@ class EditorConsole:
         self.review = review
         self.knowledge = knowledge
         self.auth = auth
-        self._shown: dict[int, str] = {}  # the gap list's anonymized chat openings, by message id
+        self._shown: dict[Hashable, str] = {}  # the gap list's anonymized chat openings and rating comments
 
     def app(self) -> web.Application:
         """The console as a sub-application for `/editor`: its guard admits editors (and admins)."""

@@ -14,8 +14,10 @@ Every pushed message carries its id in `metadata`; a client that reconnects name
 id it has (`session_request {last_id}`) and its `history` holds only what came after.
 
 Nahbar's own widget also uses `handoff` (queue place, wait, agent), `queued` (how many
-conversations are ahead when the bot is busy), `agent_typing`, `customer_typing` and
-`offline_message` (the form shown when nobody is there).
+conversations are ahead when the bot is busy), `agent_typing`, `customer_typing`,
+`offline_message` (the form shown when nobody is there) and `chat_rating` (the answer to
+"How did we do?" once an agent resolved the chat; errors come with its acknowledgement only,
+as no Rasa widget sends it).
 """
 
 from __future__ import annotations
@@ -57,11 +59,13 @@ class WidgetChannel:
         self.service = service
         self.queue = service.helpdesk.queue
         self.desk = service.helpdesk.desk
+        self.ratings = service.helpdesk.ratings
         self.sio = sio
         sio.on("session_request", self.on_session_request)
         sio.on("user_uttered", self.on_user_uttered)
         sio.on("customer_typing", self.on_customer_typing)
         sio.on("offline_message", self.on_offline_message)
+        sio.on("chat_rating", self.on_chat_rating)
         sio.on("disconnect", self.on_disconnect)
 
     async def on_session_request(self, sid: str, data: Any = None, *_extra: Any) -> None:
@@ -135,6 +139,28 @@ class WidgetChannel:
         await self.sio.emit("bot_uttered", bot_uttered_payload(stored[1]), room=room)
         await self.sio.emit("handoff", await self.queue.status(session.conversation.id), room=room)
         return {"id": stored[0].id}
+
+    async def on_chat_rating(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
+        """`{handoff_id, stars, comment?}` or `{handoff_id, skip: true}`; acknowledged with the
+        stored answer, or `{"error": code, "message": …}` with nothing stored."""
+        session = await self._checked_session(sid, data, "handoff_id")
+        if isinstance(session, dict):
+            return session
+        if session.conversation is None:
+            return {"error": "not_yours", "message": translate(_language(session), N_("There is no chat of yours to rate."))}
+        try:
+            if data.get("skip") is True:
+                rating = await self.ratings.skip(session.conversation, data.get("handoff_id"))
+            else:
+                rating = await self.ratings.rate(session.conversation, data.get("handoff_id"), data.get("stars"),
+                                                 data.get("comment"))
+        except MessageError as exc:
+            return {"error": exc.code, "message": exc.in_language(_language(session))}
+        except Exception:
+            logger.exception("could not store a rating")
+            return {"error": "unavailable",
+                    "message": translate(_language(session), N_("Your rating could not be saved. Please try again in a moment."))}
+        return rating.to_dict()
 
     async def on_disconnect(self, sid: str) -> None:
         stored = await self._stored(sid)

@@ -1,6 +1,6 @@
 """The helpdesk's parts, put together: the queue with its assignments, the agent's desk,
-presence and notifications. Channels and the conversation service use the parts, each
-through its own interface; nothing outside the helpdesk reaches its stores.
+presence, notifications and customers' ratings. Channels and the conversation service use
+the parts, each through its own interface; nothing outside the helpdesk reaches its stores.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from helpdesk.notifications import Notifications, Notifier
 from helpdesk.office_hours import OfficeHours
 from helpdesk.presence import LocalPresence, Presence
 from helpdesk.queue import HandoffQueue, HandoffSettings
+from helpdesk.rating_figures import RatingFigures
+from helpdesk.ratings import CustomerRatings, RatingStore
 from knowledge.base import KnowledgeBase
+from staff.accounts import StaffStore
 
 
 @dataclass
@@ -26,6 +29,8 @@ class Helpdesk:
     presence: Presence
     notifications: Notifications
     metrics: HelpdeskMetrics
+    ratings: CustomerRatings
+    rating_figures: RatingFigures
 
     @classmethod
     def build(cls, store: HandoffStore, conversations: ConversationStore, knowledge: KnowledgeBase,
@@ -33,8 +38,12 @@ class Helpdesk:
               resume_bot: Callable[[str], Awaitable[Any]], presence: Optional[Presence] = None) -> "Helpdesk":
         """`presence` defaults to this process's own (one server); several processes share one."""
         presence = presence or LocalPresence(settings.grace_seconds)
-        metrics = HelpdeskMetrics(store, presence.agents_online_count)
+        figures = RatingFigures(store.engine, StaffStore(store.engine))
+        metrics = HelpdeskMetrics(store, presence.agents_online_count, figures)
         notifications = Notifications(conversations, notifier, metrics)
-        queue = HandoffQueue(store, conversations, presence, notifications, hours, metrics, settings, resume_bot)
+        rating_store = RatingStore(store.engine)
+        queue = HandoffQueue(store, conversations, presence, notifications, hours, metrics, settings, resume_bot,
+                             rating_store)
         desk = AgentDesk(store, conversations, knowledge, presence, notifications, metrics, settings)
-        return cls(queue, desk, presence, notifications, metrics)
+        ratings = CustomerRatings(rating_store, notifications, metrics)
+        return cls(queue, desk, presence, notifications, metrics, ratings, figures)

@@ -19,6 +19,7 @@ from helpdesk.notifications import Notifications
 from helpdesk.presence import Presence
 from helpdesk.protocol import bot_uttered_payload, transcript_entry
 from helpdesk.queue import HandoffSettings, find_conversation
+from helpdesk.ratings import ARTICLE_SENT
 from i18n import gettext as _
 from knowledge.articles import article_url
 from knowledge.base import KnowledgeBase
@@ -42,10 +43,16 @@ class AgentDesk:
 
     # -- the agent's side -------------------------------------------------------------------
 
-    async def reply(self, conversation_id: int, agent: StaffUser, text: Any) -> dict[str, Any]:
+    async def reply(self, conversation_id: int, agent: StaffUser, text: Any,
+                    article_slug: Optional[str] = None) -> dict[str, Any]:
+        """`article_slug`: the article this reply sends, recorded with it as data (a rating
+        of the chat then concerns that article)."""
         text = validate_text(text, self.settings.max_chars)
         handoff = await asyncio.to_thread(self.store.check_owner, conversation_id, agent.id)
-        message = await self.notifications.store(conversation_id, "agent", text, {"agent_name": agent.display_name})
+        data = {"agent_name": agent.display_name}
+        if article_slug:
+            data[ARTICLE_SENT] = article_slug
+        message = await self.notifications.store(conversation_id, "agent", text, data)
         first = await asyncio.to_thread(self.store.mark_first_response, handoff.id)
         if first is not None and first.first_response_seconds is not None:
             self.metrics.first_response.observe(first.first_response_seconds)
@@ -60,7 +67,8 @@ class AgentDesk:
         if article is None:
             raise HandoffError(_("That article is not published."))
         url = article_url(self.settings.base_url, article.slug)
-        return await self.reply(conversation_id, agent, f"{article.question}\n{summarize(article.answer)}\n{url}")
+        return await self.reply(conversation_id, agent, f"{article.question}\n{summarize(article.answer)}\n{url}",
+                                article.slug)
 
     async def agent_typing(self, conversation_id: int, agent: StaffUser, typing: bool) -> None:
         await asyncio.to_thread(self.store.check_owner, conversation_id, agent.id)

@@ -22,6 +22,7 @@ from helpdesk.metrics import HelpdeskMetrics
 from helpdesk.notifications import Notifications, say
 from helpdesk.office_hours import OfficeHours
 from helpdesk.presence import Presence
+from helpdesk.ratings import RatingStore
 from i18n import N_
 from i18n import gettext as _
 from knowledge.store import utcnow
@@ -55,8 +56,9 @@ async def find_conversation(conversations: ConversationStore, conversation_id: A
 class HandoffQueue:
     def __init__(self, store: HandoffStore, conversations: ConversationStore, presence: Presence,
                  notifications: Notifications, hours: OfficeHours, metrics: HelpdeskMetrics,
-                 settings: HandoffSettings, resume_bot: Callable[[str], Awaitable[Any]]) -> None:
-        """`resume_bot(sender_id)` lets the bot answer again after people are done."""
+                 settings: HandoffSettings, resume_bot: Callable[[str], Awaitable[Any]], ratings: RatingStore) -> None:
+        """`resume_bot(sender_id)` lets the bot answer again after people are done; `ratings`
+        says whether a resolved chat's customer is still to be asked how we did."""
         self.store = store
         self.conversations = conversations
         self.presence = presence
@@ -65,6 +67,7 @@ class HandoffQueue:
         self.metrics = metrics
         self.settings = settings
         self.resume_bot = resume_bot
+        self.ratings = ratings
         presence.on_agent_gone(self.release_agent)
 
     # -- who holds the chat ----------------------------------------------------------------
@@ -201,7 +204,12 @@ class HandoffQueue:
             statuses = await self._queue_statuses(await asyncio.to_thread(self.store.queue))
             if conversation_id in statuses:
                 return statuses[conversation_id]
-        return _status(conversation_id, state, handoff, None, None)
+        status = _status(conversation_id, state, handoff, None, None)
+        if state == "resolved":
+            due = await asyncio.to_thread(self.ratings.due, conversation_id)
+            if due is not None:
+                status["rating"] = {"handoff_id": due}  # the widget asks "How did we do?" for this handoff
+        return status
 
     async def _queue_statuses(self, queue: list[QueueEntry]) -> dict[int, dict[str, Any]]:
         """Every waiting customer's status from one look at the queue."""

@@ -16,8 +16,8 @@ from typing import Any, Optional
 from sqlalchemy import and_, delete, exists, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
-from helpdesk.schema import (conversations, data_requests, events, handoffs, messages, notes, state_changes,
-                             turns)
+from helpdesk.schema import (conversations, data_requests, events, handoffs, messages, notes, ratings,
+                             state_changes, turns)
 from i18n import N_
 from i18n import gettext as _
 from knowledge.store import as_utc, remove_before, utcnow
@@ -131,6 +131,8 @@ class CustomerRecords:
                                        .order_by(handoffs.c.id)))
             answered = list(conn.execute(select(events).where(events.c.conversation_id == conversation_id)
                                          .order_by(events.c.id)))
+            rated = list(conn.execute(select(ratings).where(ratings.c.conversation_id == conversation_id)
+                                      .order_by(ratings.c.id)))
             written = list(conn.execute(select(notes).where(notes.c.conversation_id == conversation_id)
                                         .order_by(notes.c.id))) if internal_notes else []
         result: dict[str, Any] = {
@@ -153,6 +155,10 @@ class CustomerRecords:
                 {"kind": e.kind, "article": e.article_slug, "helpful": e.helpful, "time": _time(e.created_at)}
                 for e in answered
             ],
+            "ratings": [
+                {"stars": r.stars, "skipped": r.stars is None, "comment": r.comment, "time": _time(r.created_at)}
+                for r in rated
+            ],
         }
         if internal_notes:
             result["internal_notes"] = [{"author": n.author_name, "text": n.text, "time": _time(n.created_at)}
@@ -164,7 +170,7 @@ class CustomerRecords:
         """Every helpdesk row of the conversation, in the caller's transaction; the count of messages."""
         removed = conn.execute(select(func.count()).select_from(messages)
                                .where(messages.c.conversation_id == conversation_id)).scalar()
-        for table in (turns, events, notes, state_changes, handoffs, messages):
+        for table in (turns, events, notes, state_changes, ratings, handoffs, messages):
             conn.execute(delete(table).where(table.c.conversation_id == conversation_id))
         if not conn.execute(delete(conversations).where(conversations.c.id == conversation_id)).rowcount:
             # Erased a moment ago by someone else (another process's purge, say): roll back,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (JSON, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table,
-                        Text, UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData,
+                        String, Table, Text, UniqueConstraint)
 
 metadata = MetaData()
 
@@ -116,6 +116,28 @@ state_changes = Table(
     Column("actor", String(64), nullable=True),
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_chat_state_changes_conversation", "conversation_id", "id"),
+)
+
+# The customer's answer to "How did we do?" after an agent resolved their chat: one per
+# resolved handoff (the unique constraint decides, so a second answer from another tab or
+# process is refused, never written over the first). `stars` is NULL when the customer
+# skipped the question: stored too, so it is asked once. The agent is the handoff's; the
+# rating belongs to the conversation and is erased with it.
+ratings = Table(
+    "chat_ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("chat_conversations.id", ondelete="CASCADE"), nullable=False),
+    Column("handoff_id", Integer, ForeignKey("chat_handoffs.id", ondelete="CASCADE"), nullable=False),
+    Column("agent_id", Integer, nullable=True),
+    Column("stars", Integer, nullable=True),
+    Column("comment", Text, nullable=True),
+    Column("language", String(2), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("handoff_id", name="uq_chat_ratings_handoff"),
+    CheckConstraint("stars IS NULL OR (stars >= 1 AND stars <= 5)", name="ck_chat_ratings_stars"),
+    Index("ix_chat_ratings_created", "created_at"),
+    Index("ix_chat_ratings_agent", "agent_id", "created_at"),
 )
 
 # Agents' internal notes: never part of what the customer can load.

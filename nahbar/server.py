@@ -41,6 +41,7 @@ from helpdesk.notifier import SocketNotifier
 from helpdesk.office_hours import OfficeHours
 from i18n.web import language_middleware
 from helpdesk.queue import HandoffSettings
+from helpdesk.ratings_web import RatingPages
 from helpdesk.service import ConversationService, ServiceSettings
 from helpdesk.web import widget_routes
 from knowledge.base import KnowledgeBase
@@ -158,7 +159,10 @@ def create_app(parts: Parts) -> web.Application:
         settings.metrics_token,
     )
     app.add_routes(console.routes())
-    for prefix, subapp in console.apps().items():
+    rating_pages = RatingPages(parts.helpdesk.rating_figures, parts.auth)
+    console_apps = console.apps()
+    console_apps["/agent"].add_routes(rating_pages.agent_routes())
+    for prefix, subapp in console_apps.items():
         app.add_subapp(prefix, subapp)
     review = Review(parts.engine, parts.knowledge, settings.bridge_min_customers)
     app.add_subapp("/editor", EditorConsole(parts.bridge_runs, review, parts.knowledge, parts.auth, parts.templates).app())
@@ -166,7 +170,9 @@ def create_app(parts: Parts) -> web.Application:
         app.cleanup_ctx.append(_every("bridge run", settings.bridge_interval_minutes * 60, _bridge_run(parts.bridge_runs)))
     data_rights = DataRightsWeb(parts.customer_data, parts.auth)
     app.add_routes(data_rights.widget_routes())
-    app.add_subapp("/admin", data_rights.admin_app())
+    admin = data_rights.admin_app()
+    admin.add_routes(rating_pages.admin_routes())
+    app.add_subapp("/admin", admin)
     if settings.purge_interval_hours > 0:
         # Ten minutes after the start, then every interval: a server restarted daily still purges.
         app.cleanup_ctx.append(_every("purge", settings.purge_interval_hours * 3600, parts.customer_data.purge,

@@ -89,9 +89,10 @@ def test_no_route_answers_junk_with_a_server_error(server, make_staff, role):
     check()
 
 
-events = st.sampled_from(["session_request", "user_uttered", "customer_typing", "offline_message"])
+events = st.sampled_from(["session_request", "user_uttered", "customer_typing", "offline_message", "chat_rating"])
 payloads = st.one_of(junk, st.integers(), st.none(), st.lists(junk, max_size=3),
-                     st.dictionaries(st.sampled_from(["message", "session_id", "typing", "email", "customData"]),
+                     st.dictionaries(st.sampled_from(["message", "session_id", "typing", "email", "customData",
+                                                      "handoff_id", "stars", "comment", "skip"]),
                                      st.one_of(junk, st.integers(), st.none(), st.booleans()), max_size=4))
 
 

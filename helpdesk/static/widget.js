@@ -45,7 +45,9 @@
       left: _("Your message is with our team; we'll answer by e-mail."), sending: _("sending…"), retrying: _("not sent yet, trying again…"),
       reconnecting: _("Connection lost — reconnecting…"),
       busy: _("Many customers are writing right now — {n} ahead of you. You'll get your answer here."),
-      next: _("Many customers are writing right now — you're next."), thinking: "…"
+      next: _("Many customers are writing right now — you're next."), thinking: "…",
+      rate: _("How did we do?"), stars: _("{n} of 5 stars"), comment: _("Anything you'd like to add? (optional)"),
+      skip: _("Skip"), thanks: _("Thank you for your rating!")
     };
   }
   var T = texts();
@@ -122,6 +124,27 @@
   var confirmYes = el("button", "nahbar-confirm-yes"); confirmYes.type = "button";
   var confirmNo = el("button", "nahbar-confirm-no"); confirmNo.type = "button";
   confirmBox.appendChild(confirmText); confirmBox.appendChild(confirmYes); confirmBox.appendChild(confirmNo);
+  // "How did we do?" once an agent resolved the chat: five labelled star buttons, an optional
+  // comment, Send and Skip. Asked once per resolved handoff: the server stores a rating and a
+  // skip alike, so a reload or another tab does not ask again.
+  var rateBox = el("form", "nahbar-rating"); rateBox.hidden = true;
+  var rateTitle = el("strong"); rateTitle.id = "nahbar-rate-title";
+  rateBox.setAttribute("aria-labelledby", rateTitle.id);
+  var starRow = el("div", "nahbar-stars"); starRow.setAttribute("role", "group"); starRow.setAttribute("aria-labelledby", rateTitle.id);
+  var starButtons = [1, 2, 3, 4, 5].map(function (n) {
+    var b = el("button", "nahbar-star", "★"); b.type = "button"; b.value = String(n);
+    b.setAttribute("aria-pressed", "false");
+    starRow.appendChild(b);
+    return b;
+  });
+  var rateComment = el("textarea", "nahbar-rate-comment"); rateComment.rows = 2; rateComment.maxLength = 1000;
+  var rateSend = el("button", "nahbar-send"); rateSend.type = "submit"; rateSend.disabled = true;
+  var rateSkip = el("button", "nahbar-rate-skip"); rateSkip.type = "button";
+  var rateError = el("p", "nahbar-rate-error"); rateError.setAttribute("role", "alert");
+  var rateActions = el("div", "nahbar-rate-actions"); rateActions.appendChild(rateSend); rateActions.appendChild(rateSkip);
+  rateBox.appendChild(rateTitle); rateBox.appendChild(starRow); rateBox.appendChild(rateComment);
+  rateBox.appendChild(rateActions); rateBox.appendChild(rateError);
+  panel.appendChild(rateBox);
   panel.appendChild(offlineForm); panel.appendChild(privacy); panel.appendChild(tools); panel.appendChild(confirmBox);
   panel.appendChild(form);
   root.appendChild(panel); root.appendChild(toggle);
@@ -139,6 +162,9 @@
     messageInput.placeholder = T.message; messageInput.setAttribute("aria-label", T.message);
     downloadButton.textContent = T.download; eraseButton.textContent = T.erase;
     confirmText.textContent = T.confirmErase; confirmYes.textContent = T.yesErase; confirmNo.textContent = T.cancel;
+    rateTitle.textContent = T.rate; rateSend.textContent = T.send; rateSkip.textContent = T.skip;
+    rateComment.placeholder = T.comment; rateComment.setAttribute("aria-label", T.comment);
+    starButtons.forEach(function (b) { b.setAttribute("aria-label", fill(T.stars, { n: b.value })); });
   }
   relabel();
   document.body.appendChild(root);
@@ -152,6 +178,7 @@
   var ready = false;        // this connection's session is confirmed: messages may go out
   var RETRY = { unavailable: 1, no_session: 1, session_mismatch: 1 };  // not stored: sent again, not failed
   var handoffState = "bot";
+  var rating = { handoff: null, stars: 0 };  // the resolved handoff being asked about
 
   function bubble(sender, message) {
     if (message.id !== undefined) {
@@ -282,7 +309,44 @@
     });
     socket.on("message_stored", function (message) { bubble("customer", message); });
     socket.on("chat_erased", forgetChat);  // erased here, in another tab, or by our staff on request
+    socket.on("rating_stored", ratingDone);  // answered here or in another tab
   }
+
+  function askRating(handoffId) {
+    if (rating.handoff === handoffId) return;
+    rating = { handoff: handoffId, stars: 0 };
+    starButtons.forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+    rateComment.value = ""; rateError.textContent = ""; rateSend.disabled = true;
+    rateBox.hidden = false;
+  }
+  function ratingDone(data) {
+    if (!data || data.handoff_id !== rating.handoff) return;
+    rateBox.hidden = true;
+    if (!data.skipped) { status.textContent = T.thanks; status.hidden = false; }
+  }
+  function answerRating(answer) {
+    if (!socket || !token || rating.handoff === null) return;
+    answer.handoff_id = rating.handoff; answer.session_id = token;
+    rateSend.disabled = rateSkip.disabled = true;
+    socket.emit("chat_rating", answer, function (ack) {
+      rateSkip.disabled = false; rateSend.disabled = !rating.stars;
+      if (ack && ack.error === "already_rated") { rateBox.hidden = true; return; }  // answered in another tab
+      if (ack && ack.error) { rateError.textContent = ack.message; return; }
+      ratingDone(ack);
+    });
+  }
+  starButtons.forEach(function (b) {
+    b.addEventListener("click", function () {
+      rating.stars = Number(b.value);
+      starButtons.forEach(function (other) { other.setAttribute("aria-pressed", String(Number(other.value) <= rating.stars)); });
+      rateSend.disabled = false;
+    });
+  });
+  rateBox.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (rating.stars) answerRating({ stars: rating.stars, comment: rateComment.value });
+  });
+  rateSkip.addEventListener("click", function () { answerRating({ skip: true }); });
 
   // The chat's own tools: the customer's copy of it, and its erasure (GDPR Art. 15, 17).
   // The session token goes in a header, never in a URL.
@@ -298,6 +362,7 @@
     try { window.localStorage.removeItem(STORAGE_KEY); } catch (e) { /* storage blocked: nothing kept there */ }
     hasWritten = false; lastId = null; seen = {}; pending = []; handoffState = "bot";
     log.textContent = ""; typingLine.hidden = true; offlineForm.hidden = true; confirmBox.hidden = true;
+    rateBox.hidden = true; rating = { handoff: null, stars: 0 };
     status.textContent = notice || T.erased; status.hidden = false;
     updateTools();
     if (had && socket && socket.connected) { ready = false; token = null; socket.emit("session_request", { session_id: null, customData: { language: lang } }); }
@@ -350,6 +415,7 @@
     status.hidden = !text;
     offlineForm.hidden = !(data.state === "offline" && !data.contact_left);
     if (data.state !== "agent") typingLine.hidden = true;
+    if (data.state === "resolved" && data.rating) askRating(data.rating.handoff_id);
   }
 
   var typingSentAt = 0, typingTimer = null;
