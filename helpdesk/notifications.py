@@ -8,7 +8,9 @@ in the server), so the helpdesk runs and is tested without a web framework.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Optional, Protocol
+from typing import Any, Callable, Optional, Protocol
+
+from sqlalchemy.engine import Connection
 
 from helpdesk.conversations import Conversation, ConversationStore, StoredMessage
 from helpdesk.metrics import HelpdeskMetrics
@@ -52,6 +54,22 @@ TEXTS = {
         "en": "{name} has handed you back to our assistant. Ask me anything.",
         "de": "{name} hat dich wieder an unseren Assistenten übergeben. Frag mich gern.",
     },
+    # The e-mail that carries an agent's answer to an offline message (helpdesk.mailer).
+    "mail_subject": {
+        "en": "Our answer to your message (reference #{reference})",
+        "de": "Unsere Antwort auf deine Nachricht (Vorgangsnummer #{reference})",
+    },
+    "mail_body": {
+        "en": "Hello,\n\n{name} from our support team has answered your message (reference #{reference}):\n\n"
+              "{text}\n\n"
+              "Replies to this e-mail are not read. To write to us again, use the chat on our website "
+              "and give your reference #{reference}.\n",
+        "de": "Hallo,\n\n{name} aus unserem Support-Team hat auf deine Nachricht geantwortet "
+              "(Vorgangsnummer #{reference}):\n\n"
+              "{text}\n\n"
+              "Antworten auf diese E-Mail werden nicht gelesen. Wenn du uns wieder schreiben möchtest, nutze den "
+              "Chat auf unserer Website und nenne deine Vorgangsnummer #{reference}.\n",
+    },
 }
 
 
@@ -73,8 +91,11 @@ class Notifications:
         self.notifier = notifier
         self.metrics = metrics
 
-    async def store(self, conversation_id: int, sender: str, text: str, data: dict[str, Any]) -> StoredMessage:
-        message = await asyncio.to_thread(self.conversations.add_message, conversation_id, sender, text, data)
+    async def store(self, conversation_id: int, sender: str, text: str, data: dict[str, Any],
+                    also: Optional[Callable[[Connection, StoredMessage], Any]] = None) -> StoredMessage:
+        """`also`: written in the message's transaction (see ConversationStore.add_message)."""
+        message = await asyncio.to_thread(self.conversations.add_message, conversation_id, sender, text, data,
+                                          None, also)
         self.metrics.messages.labels(sender).inc()
         return message
 
