@@ -33,6 +33,7 @@ class AgentChannel:
         self.queue = helpdesk.queue
         self.desk = helpdesk.desk
         self.presence = helpdesk.presence
+        self.mail = helpdesk.mail
         self.auth = auth
         ns = AGENT_NAMESPACE
         sio.on("connect", self.on_connect, namespace=ns)
@@ -47,6 +48,7 @@ class AgentChannel:
             "typing": self.typing,
             "resolve": self.resolve,
             "hand_back": self.hand_back,
+            "retry_mail": self.retry_mail,
         }
         for name, handler in events.items():
             sio.on(name, self._guarded(handler), namespace=ns)
@@ -137,6 +139,9 @@ class AgentChannel:
 
     async def hand_back(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
         return {"handoff": (await self.queue.hand_back(_id(data), user)).to_dict()}
+
+    async def retry_mail(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
+        return {"mail": await self.mail.retry(data.get("mail_id"))}
 
 
 def _id(data: dict[str, Any]) -> int:
