@@ -33,7 +33,6 @@ class AgentChannel:
         self.queue = helpdesk.queue
         self.desk = helpdesk.desk
         self.presence = helpdesk.presence
-        self.mail = helpdesk.mail
         self.auth = auth
         ns = AGENT_NAMESPACE
         sio.on("connect", self.on_connect, namespace=ns)
@@ -141,7 +140,7 @@ class AgentChannel:
         return {"handoff": (await self.queue.hand_back(_id(data), user)).to_dict()}
 
     async def retry_mail(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
-        return {"mail": await self.mail.retry(data.get("mail_id"))}
+        return {"mail": await self.desk.retry_mail(data.get("mail_id"))}
 
 
 def _id(data: dict[str, Any]) -> int:

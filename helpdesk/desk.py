@@ -62,6 +62,10 @@ class AgentDesk:
         await self.notifications.agent(agent.id, "message", {"conversation_id": conversation_id, "message": entry})
         return entry
 
+    async def retry_mail(self, mail_id: Any) -> dict[str, Any]:
+        """Send a reply's failed mail again (after the agent checked why it failed)."""
+        return await self.mail.retry(mail_id)
+
     async def send_article(self, conversation_id: int, agent: StaffUser, slug: Any) -> dict[str, Any]:
         article = await asyncio.to_thread(self.knowledge.article, str(slug or ""))
         if article is None:
