@@ -51,6 +51,7 @@ class AgentChannel:
             "typing": self.typing,
             "resolve": self.resolve,
             "hand_back": self.hand_back,
+            "retry_mail": self.retry_mail,
         }
         for name, handler in events.items():
             sio.on(name, self._guarded(handler), namespace=ns)
@@ -151,6 +152,9 @@ class AgentChannel:
 
     async def hand_back(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
         return {"handoff": (await self.queue.hand_back(_id(data), user)).to_dict()}
+
+    async def retry_mail(self, user: StaffUser, data: dict[str, Any]) -> dict[str, Any]:
+        return {"mail": await self.desk.retry_mail(data.get("mail_id"))}
 
 
 def _id(data: dict[str, Any]) -> int:

@@ -10,10 +10,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.engine import Engine, Row
+from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 
 from helpdesk.schema import conversations, events, messages, metadata, turns
@@ -135,8 +135,10 @@ class ConversationStore:
 
     def add_message(
         self, conversation_id: int, sender: str, text: str, data: Optional[dict[str, Any]] = None,
-        language: Optional[str] = None,
+        language: Optional[str] = None, also: Optional[Callable[[Connection, StoredMessage], Any]] = None,
     ) -> StoredMessage:
+        """`also(conn, message)` writes what belongs with the message in its transaction (an
+        agent's reply and its mail): both are stored, or neither."""
         now = utcnow()
         values: dict[str, Any] = {"last_activity_at": now}
         if language:
@@ -148,7 +150,10 @@ class ConversationStore:
                 )
             ).inserted_primary_key[0]
             conn.execute(update(conversations).where(conversations.c.id == conversation_id).values(**values))
-        return StoredMessage(message_id, sender, text, data or {}, now)
+            message = StoredMessage(message_id, sender, text, data or {}, now)
+            if also is not None:
+                also(conn, message)
+        return message
 
     def accept(
         self, conversation_id: int, text: str, language: Optional[str], client_id: Optional[str] = None

@@ -14,6 +14,7 @@ from typing import Any, Optional
 from bot.text import is_command, validate_text
 from helpdesk.conversations import Conversation, ConversationStore, StoredMessage
 from helpdesk.handoff_store import HandoffError, HandoffStore
+from helpdesk.mail_replies import MailReplies
 from helpdesk.metrics import HelpdeskMetrics
 from helpdesk.notifications import Notifications
 from helpdesk.presence import Presence
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 class AgentDesk:
     def __init__(self, store: HandoffStore, conversations: ConversationStore, knowledge: KnowledgeBase,
                  presence: Presence, notifications: Notifications, metrics: HelpdeskMetrics,
-                 settings: HandoffSettings) -> None:
+                 settings: HandoffSettings, mail: MailReplies) -> None:
         self.store = store
         self.conversations = conversations
         self.knowledge = knowledge
@@ -40,27 +41,38 @@ class AgentDesk:
         self.notifications = notifications
         self.metrics = metrics
         self.settings = settings
+        self.mail = mail
 
     # -- the agent's side -------------------------------------------------------------------
 
     async def reply(self, conversation_id: int, agent: StaffUser, text: Any,
                     article_slug: Optional[str] = None) -> dict[str, Any]:
-        """`article_slug`: the article this reply sends, recorded with it as data (a rating
-        of the chat then concerns that article)."""
+        """The reply stored (with its mail queued, for a customer who left an address for an
+        offline message: helpdesk.mail_replies), then shown to the customer and the agent.
+        `article_slug`: the article this reply sends, recorded with it as data (a rating of
+        the chat then concerns that article)."""
         text = validate_text(text, self.settings.max_chars)
         handoff = await asyncio.to_thread(self.store.check_owner, conversation_id, agent.id)
         data = {"agent_name": agent.display_name}
         if article_slug:
             data[ARTICLE_SENT] = article_slug
-        message = await self.notifications.store(conversation_id, "agent", text, data)
+        conversation = await find_conversation(self.conversations, conversation_id)
+        address = self.mail.address(handoff)
+        message = await self.notifications.store(conversation_id, "agent", text, data,
+                                                 self.mail.queue_for(conversation, address) if address else None)
         first = await asyncio.to_thread(self.store.mark_first_response, handoff.id)
         if first is not None and first.first_response_seconds is not None:
             self.metrics.first_response.observe(first.first_response_seconds)
-        conversation = await find_conversation(self.conversations, conversation_id)
         await self.notifications.customer(conversation, "bot_uttered", bot_uttered_payload(message))
         entry = transcript_entry(message)
+        if address:
+            entry["mail"] = await self.mail.queued(message.id)
         await self.notifications.agent(agent.id, "message", {"conversation_id": conversation_id, "message": entry})
         return entry
+
+    async def retry_mail(self, mail_id: Any) -> dict[str, Any]:
+        """Send a reply's failed mail again (after the agent checked why it failed)."""
+        return await self.mail.retry(mail_id)
 
     async def send_article(self, conversation_id: int, agent: StaffUser, slug: Any) -> dict[str, Any]:
         article = await asyncio.to_thread(self.knowledge.article, str(slug or ""))
@@ -104,6 +116,7 @@ class AgentDesk:
                 for c in changes
             ],
             "suggestions": await self.suggestions(history, conversation.language),
+            "mail": await self.mail.view(conversation.id, handoffs),
         }
 
     async def suggestions(self, history: list[StoredMessage], language: Optional[str], k: int = 3) -> list[dict[str, Any]]:

@@ -8,7 +8,9 @@ in the server), so the helpdesk runs and is tested without a web framework.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Optional, Protocol
+from typing import Any, Callable, Optional, Protocol
+
+from sqlalchemy.engine import Connection
 
 from helpdesk.conversations import Conversation, ConversationStore, StoredMessage
 from helpdesk.metrics import HelpdeskMetrics
@@ -26,6 +28,12 @@ TEXTS = {
     "requeued": N_("{name} lost the connection. You're back in the queue and keep your place."),
     "resolved": N_("{name} has marked this chat as resolved. If you write again, our assistant answers first."),
     "handed_back": N_("{name} has handed you back to our assistant. Ask me anything."),
+    # The e-mail that carries an agent's answer to an offline message (helpdesk.mailer).
+    "mail_subject": N_("Our answer to your message (reference #{reference})"),
+    "mail_body": N_("Hello,\n\n{name} from our support team has answered your message (reference #{reference}):\n\n"
+                    "{text}\n\n"
+                    "Replies to this e-mail are not read. To write to us again, use the chat on our website "
+                    "and give your reference #{reference}.\n"),
 }
 
 
@@ -48,8 +56,11 @@ class Notifications:
         self.notifier = notifier
         self.metrics = metrics
 
-    async def store(self, conversation_id: int, sender: str, text: str, data: dict[str, Any]) -> StoredMessage:
-        message = await asyncio.to_thread(self.conversations.add_message, conversation_id, sender, text, data)
+    async def store(self, conversation_id: int, sender: str, text: str, data: dict[str, Any],
+                    also: Optional[Callable[[Connection, StoredMessage], Any]] = None) -> StoredMessage:
+        """`also`: written in the message's transaction (see ConversationStore.add_message)."""
+        message = await asyncio.to_thread(self.conversations.add_message, conversation_id, sender, text, data,
+                                          None, also)
         self.metrics.messages.labels(sender).inc()
         return message
 

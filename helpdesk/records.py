@@ -16,8 +16,8 @@ from typing import Any, Optional
 from sqlalchemy import and_, delete, exists, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
-from helpdesk.schema import (conversations, data_requests, events, handoffs, messages, notes, ratings,
-                             state_changes, turns)
+from helpdesk.schema import (conversations, data_requests, events, handoffs, messages, notes, outgoing_mail,
+                             ratings, state_changes, turns)
 from i18n import N_
 from i18n import gettext as _
 from knowledge.store import as_utc, remove_before, utcnow
@@ -135,6 +135,8 @@ class CustomerRecords:
                                       .order_by(ratings.c.id)))
             written = list(conn.execute(select(notes).where(notes.c.conversation_id == conversation_id)
                                         .order_by(notes.c.id))) if internal_notes else []
+            mailed = list(conn.execute(select(outgoing_mail).where(outgoing_mail.c.conversation_id == conversation_id)
+                                       .order_by(outgoing_mail.c.id)))
         result: dict[str, Any] = {
             "format": EXPORT_FORMAT,
             "conversation": {
@@ -150,6 +152,10 @@ class CustomerRecords:
                  "requested_at": _time(h.requested_at), "agent": h.agent_name, "claimed_at": _time(h.claimed_at),
                  "ended_at": _time(h.ended_at), "outcome": h.outcome, "resolution_summary": h.resolution_summary}
                 for h in handed
+            ],
+            "mails": [
+                {"message_id": m.message_id, "to": m.to_address, "status": m.status, "attempts": m.attempts,
+                 "sent_at": _time(m.sent_at)} for m in mailed
             ],
             "bot_answers": [
                 {"kind": e.kind, "article": e.article_slug, "helpful": e.helpful, "time": _time(e.created_at)}
@@ -170,7 +176,7 @@ class CustomerRecords:
         """Every helpdesk row of the conversation, in the caller's transaction; the count of messages."""
         removed = conn.execute(select(func.count()).select_from(messages)
                                .where(messages.c.conversation_id == conversation_id)).scalar()
-        for table in (turns, events, notes, state_changes, ratings, handoffs, messages):
+        for table in (outgoing_mail, turns, events, notes, state_changes, ratings, handoffs, messages):
             conn.execute(delete(table).where(table.c.conversation_id == conversation_id))
         if not conn.execute(delete(conversations).where(conversations.c.id == conversation_id)).rowcount:
             # Erased a moment ago by someone else (another process's purge, say): roll back,

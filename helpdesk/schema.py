@@ -152,6 +152,34 @@ notes = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# Agents' replies to customers who left an address for an offline message, as mail to be
+# sent: one row per reply, queued in the transaction that stores the reply (the unique
+# message id: never queued twice), so a process that dies before sending loses none. A
+# sender takes a row by a conditional UPDATE from `pending` to `sending` before it talks
+# to the mail server (several processes: each mail goes out once); `sent`, or back to
+# `pending` with `next_attempt_at` after a failure, or `failed` with the reason for good.
+# The mail's words are read from the message when it is sent; nothing here outlives the chat.
+outgoing_mail = Table(
+    "chat_outgoing_mail",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("chat_conversations.id", ondelete="CASCADE"), nullable=False),
+    Column("message_id", Integer, ForeignKey("chat_messages.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("to_address", String(254), nullable=False),
+    Column("language", String(2), nullable=False),
+    Column("status", String(12), nullable=False),  # pending, sending, sent, failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_at", DateTime(timezone=True), nullable=True),  # when a sender took it
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revision", Integer, nullable=False, default=0),  # grows with every change (helpdesk.outbox)
+    Index("ix_chat_outgoing_mail_due", "status", "next_attempt_at"),
+    Index("ix_chat_outgoing_mail_conversation", "conversation_id", "id"),
+    sqlite_autoincrement=True,
+)
+
 # Who exported or erased which conversation, and when: the audit log of customers' data
 # requests (GDPR Art. 15, 17, 20) and of the retention purge. It names the conversation by
 # its reference number only (no foreign key: the conversation is gone after an erase) and

@@ -37,6 +37,7 @@ from helpdesk.channel import WidgetChannel, create_socket_server
 from helpdesk.conversations import ConversationStore
 from helpdesk.core import Helpdesk
 from helpdesk.handoff_store import HandoffStore
+from helpdesk.mailer import MailSettings
 from helpdesk.notifier import SocketNotifier
 from helpdesk.office_hours import OfficeHours
 from i18n.web import language_middleware
@@ -120,6 +121,8 @@ async def build_parts(settings: Settings) -> Parts:
         SocketNotifier(sio),
         brain.resume,
         cluster.presence if cluster else None,
+        MailSettings(settings.smtp_host, settings.smtp_port, settings.smtp_tls, settings.smtp_user,
+                     settings.smtp_password, settings.smtp_sender),
     )
     service = ConversationService(conversations, brain, helpdesk, ServiceSettings(
         settings.max_message_chars, settings.session_days, settings.turn_workers, settings.max_waiting_conversations,
@@ -180,6 +183,7 @@ def create_app(parts: Parts) -> web.Application:
     app.add_routes([web.get("/healthz", health), web.get("/livez", alive)])
 
     app.cleanup_ctx.append(_conversations(parts))
+    app.cleanup_ctx.append(_mail_sender(parts))  # after the rest is up; stopped before the rest stops
     return app
 
 
@@ -204,6 +208,18 @@ def _conversations(parts: Parts):
         if parts.cluster is not None:
             await parts.cluster.stop()
         parts.brain.close()
+
+    return run
+
+
+def _mail_sender(parts: Parts):
+    """The sender of the mail outbox, with SMTP configured: it lets the mail it is sending
+    finish when the server stops (helpdesk.mailer)."""
+
+    async def run(_app: web.Application):
+        parts.helpdesk.mail.start()
+        yield
+        await parts.helpdesk.mail.stop()
 
     return run
 

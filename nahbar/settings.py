@@ -9,7 +9,8 @@ and says what would be accepted, instead of failing later somewhere deep in a re
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Callable, Mapping, Optional
 
@@ -25,6 +26,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_EMBEDDING_MODEL = "use-multilingual"
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
+# How mail leaves: the mode and the port it usually uses.
+SMTP_TLS_PORTS = {"none": 25, "starttls": 587, "tls": 465}
+SMTP_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 RETENTION = ("keep_bot_chats_days", "keep_resolved_chats_days", "keep_offline_messages_days", "keep_gap_events_days",
              "keep_staff_sessions_days", "keep_audit_days")
 
@@ -80,6 +84,13 @@ class Settings:
     keep_staff_sessions_days: int = 30  # staff login sessions and failed-login records
     keep_audit_days: int = 730  # the editors' audit log and the log of data requests
     purge_interval_hours: float = 24.0  # how often the server purges; 0: only `nahbar purge`
+    # E-mail answers to offline messages; no host: agents answer from their own mail program.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"  # none, starttls or tls (see SMTP_TLS_PORTS)
+    smtp_user: Optional[str] = None
+    smtp_password: Optional[str] = field(default=None, repr=False)  # never in a log or a traceback
+    smtp_sender: str = ""  # the From of every mail, e.g. "Velora Support <support@velora.example>"
 
     @property
     def index_path(self) -> Path:
@@ -177,6 +188,32 @@ class Settings:
         if not redis_prefix.replace("-", "").replace("_", "").isalnum():
             problems.append(f"NAHBAR_REDIS_PREFIX={redis_prefix!r} may hold only letters, digits, - and _")
 
+        smtp_host = get("NAHBAR_SMTP_HOST", "")
+        smtp_tls = get("NAHBAR_SMTP_TLS", cls.smtp_tls).lower()
+        if smtp_tls not in SMTP_TLS_PORTS:
+            problems.append(f"NAHBAR_SMTP_TLS={smtp_tls!r} must be one of: {', '.join(SMTP_TLS_PORTS)}")
+            smtp_tls = cls.smtp_tls
+        smtp_port = int(number("NAHBAR_SMTP_PORT", SMTP_TLS_PORTS[smtp_tls], int, 1, 65535))
+        smtp_user = env.get("NAHBAR_SMTP_USER", "").strip() or None
+        smtp_password = env.get("NAHBAR_SMTP_PASSWORD", "") or None  # a password may begin with a space
+        smtp_sender = get("NAHBAR_SMTP_SENDER", "")
+        if smtp_host:
+            if "://" in smtp_host or any(c.isspace() for c in smtp_host):
+                problems.append(f"NAHBAR_SMTP_HOST={smtp_host!r} must be a host name or address "
+                                "(e.g. smtp.example.com), not a URL")
+            if not smtp_sender:
+                problems.append("NAHBAR_SMTP_SENDER is required when NAHBAR_SMTP_HOST is set: the address answers "
+                                "come from (e.g. Velora Support <support@velora.example>)")
+            if (smtp_user is None) != (smtp_password is None):
+                problems.append("NAHBAR_SMTP_USER and NAHBAR_SMTP_PASSWORD go together: set both, or neither "
+                                "for a server that needs no login")
+            if smtp_user and smtp_tls == "none" and smtp_host not in SMTP_LOCAL_HOSTS:
+                problems.append(f"NAHBAR_SMTP_TLS=none would send NAHBAR_SMTP_PASSWORD unencrypted to {smtp_host}; "
+                                "use starttls or tls")
+        if smtp_sender and not _mail_address(smtp_sender):
+            problems.append(f"NAHBAR_SMTP_SENDER={smtp_sender!r} is not an e-mail address "
+                            "(e.g. support@velora.example or Velora Support <support@velora.example>)")
+
         canned_path = data_file("NAHBAR_CANNED_REPLIES", load_canned_replies)
         topics_path = data_file("NAHBAR_PRIVATE_TOPICS", PrivateTopics.load)
 
@@ -223,6 +260,12 @@ class Settings:
                                            0.5, 86400.0),
             **{name: int(number(f"NAHBAR_{name.upper()}", getattr(cls, name), int, 1, 3650)) for name in RETENTION},
             purge_interval_hours=number("NAHBAR_PURGE_INTERVAL_HOURS", cls.purge_interval_hours, float, 0.0, 720.0),
+            smtp_host=smtp_host,
+            smtp_port=smtp_port,
+            smtp_tls=smtp_tls,
+            smtp_user=smtp_user,
+            smtp_password=smtp_password,
+            smtp_sender=smtp_sender,
         )
         if settings.rasa_model is not None and not settings.rasa_model.is_file():
             problems.append(f"NAHBAR_RASA_MODEL={str(settings.rasa_model)!r} is not a file (train one with `nahbar train`)")
@@ -238,3 +281,10 @@ class Settings:
             raise SettingsError(f"NAHBAR_DATA_DIR={str(self.data_dir)!r} cannot be created: {exc.strerror}") from exc
         if not os.access(self.data_dir, os.W_OK):
             raise SettingsError(f"NAHBAR_DATA_DIR={str(self.data_dir)!r} is not writable")
+
+
+def _mail_address(value: str) -> bool:
+    """A bare address or "Name <address>", with one @ and a dot in its domain."""
+    _name, address = parseaddr(value)
+    local, _, domain = address.rpartition("@")
+    return bool(local) and "." in domain and not any(c.isspace() or c in "<>" for c in address)

@@ -68,7 +68,7 @@ class AgentClient:
 
     def _socket(self) -> socketio.AsyncClient:
         sio = socketio.AsyncClient(reconnection=False)
-        for kind in ("overview", "message", "customer_typing", "customer_presence", "conversation_erased"):
+        for kind in ("overview", "message", "customer_typing", "customer_presence", "conversation_erased", "mail"):
             sio.on(kind, self.events.collector(kind), namespace=NAMESPACE)
         return sio
 

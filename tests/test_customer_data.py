@@ -20,8 +20,9 @@ from bridge.review import Review
 from bridge.schema import audit, groups, pairs
 from helpdesk.conversations import ConversationStore, new_token
 from helpdesk.handoff_store import HandoffStore
+from helpdesk.outbox import Outbox
 from helpdesk.records import RecordsError, readable
-from helpdesk.schema import conversations, data_requests, handoffs
+from helpdesk.schema import conversations, data_requests, handoffs, outgoing_mail
 from knowledge.schema import search_misses
 from knowledge.store import ArticleStore, utcnow
 from nahbar.customer_data import CustomerData, Retention
@@ -302,6 +303,38 @@ def test_the_purge_removes_exactly_what_is_past_its_period_and_a_dry_run_changes
             after["bridge_audit"]) == (1, 1, 1, 1)
     assert after["chat_data_requests"] == 1 + 3  # the young entry, and one "purge" entry per removed chat
 
+
+
+def answered_by_mail(chats: ConversationStore, conversation_id: int) -> None:  # noqa: F811
+    """An agent took the offline message and answered: the reply and its mail to the customer's address."""
+    HandoffStore(chats.engine).claim(conversation_id, 1, "Alex")
+    chats.add_message(conversation_id, "agent", f"About {MARK}: all done.", {"agent_name": "Alex"},
+                      also=lambda conn, m: Outbox.queue(conn, conversation_id, m.id, EMAIL, "en"))
+
+
+def test_an_erased_conversation_takes_the_mails_of_its_answers_with_it(data, chats, trackers):  # noqa: F811
+    erased = customer_with_everything(chats, trackers)
+    answered_by_mail(chats, erased)
+    assert "chat_outgoing_mail" in pointing_to(data.engine, erased)
+    assert data.export(erased, "admin alex")["mails"][0]["to"] == EMAIL  # what was mailed is part of the export
+
+    data.erase(erased, "admin alex")
+
+    assert scan({data.engine, trackers.engine}, MARK, EMAIL) == []
+    assert pointing_to(data.engine, erased) == []
+
+
+def test_the_purge_removes_an_old_chat_with_the_mails_of_its_answers(data, chats, trackers):  # noqa: F811
+    old = customer_with_everything(chats, trackers)
+    answered_by_mail(chats, old)
+    HandoffStore(chats.engine).finish(old, 1, "alex", "resolved", "resolved", "answered by mail", "personal")
+    backdate(data.engine, old, timedelta(days=181))
+
+    assert data.purge().counts["resolved chats"] == 1
+
+    with data.engine.connect() as conn:
+        assert conn.execute(select(outgoing_mail.c.id)).first() is None
+    assert scan({data.engine}, EMAIL) == []
 
 def scan_counts(engine) -> dict[str, int]:
     with engine.connect() as conn:

@@ -20,6 +20,7 @@
   var mine = new Set();     // conversation ids this agent has claimed
   var seen = new Set();     // message ids shown in the open transcript
   var unread = new Set();
+  var mails = new Map();    // message id -> the latest word on the e-mail that carries it
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -31,6 +32,7 @@
     if (seconds === null || seconds === undefined) return "–";
     return seconds < 90 ? Math.round(seconds) + " s" : Math.round(seconds / 60) + " min";
   }
+  function clock(iso) { return iso ? new Date(iso).toLocaleTimeString() : ""; }
   function showError(message) { $("chat-error").textContent = message || ""; }
   function request(event, data, done) {
     socket.emit(event, data, function (answer) {
@@ -54,6 +56,7 @@
   // The customer deleted their chat (or an admin erased it on request): it is closed here and
   // nothing of it stays on this screen.
   socket.on("conversation_erased", function (data) {
+    mails.forEach(function (mail, id) { if (mail.conversation_id === data.conversation_id) mails.delete(id); });
     if (current && data.conversation_id === current.conversation_id) {
       current = null; seen = new Set();
       $("transcript").textContent = ""; $("chat").hidden = true;
@@ -66,6 +69,8 @@
     if (current && data.conversation_id === current.conversation_id) { addMessage(data.message); }
     else { unread.add(data.conversation_id); request("overview", {}, renderOverview); }
   });
+  // An e-mail carrying a reply was queued, taken, sent, put off or given up (helpdesk/mail_replies.py).
+  socket.on("mail", noteMail);
   socket.on("customer_typing", function (data) {
     if (current && data.conversation_id === current.conversation_id) $("typing").hidden = !data.typing;
   });
@@ -118,6 +123,8 @@
         (last.contact_email ? " · " + _("e-mail: {email}", { email: last.contact_email }) : "")
       : "";
     showPresence(conversation.customer_present);
+    showMailNote(conversation);
+    (conversation.mail ? conversation.mail.mails : []).forEach(noteMail);
     conversation.messages.forEach(addMessage);
     var notes = $("notes"); notes.textContent = "";
     conversation.notes.forEach(addNote);
@@ -158,11 +165,60 @@
     item.appendChild(el("span", "who", who + " · " + new Date(m.time).toLocaleTimeString()));
     item.appendChild(document.createTextNode(m.text || ""));
     (m.quick_replies || []).forEach(function (q) { item.appendChild(el("span", "meta", " [" + q.title + "]")); });
+    if (m.mail) noteMail(m.mail);
     var later = Array.prototype.find.call($("transcript").children, function (node) {
       return Number(node.getAttribute("data-id")) > m.id;
     });
     $("transcript").insertBefore(item, later || null);  // in the order they were stored
+    showMail(m.id);
     $("transcript").scrollTop = $("transcript").scrollHeight;
+  }
+
+  // Whether this chat's replies go out by e-mail, said plainly: the customer was promised an answer by e-mail.
+  function showMailNote(conversation) {
+    var mail = conversation.mail || {}, note = $("mail-note"), ref = "#" + conversation.reference;
+    note.hidden = !mail.offline;
+    if (!mail.offline) { note.textContent = ""; return; }
+    if (!mail.to) {
+      note.textContent = _("The customer left no e-mail address: your replies reach them only in the chat.");
+    } else if (mail.smtp) {
+      note.textContent = _("The customer left a message while nobody was here: every reply you send is also e-mailed to {to} (one mail per reply, with the reference {reference}).",
+                           { to: mail.to, reference: ref });
+    } else {
+      note.textContent = _("No mail server is configured, so replies are NOT e-mailed. Send your answer from your own mail program to {to} and give the reference {reference}.",
+                           { to: mail.to, reference: ref });
+    }
+  }
+  function noteMail(mail) {
+    var known = mails.get(mail.message_id);
+    if (known && known.revision > mail.revision) return;  // an older word arriving late
+    mails.set(mail.message_id, mail);
+    showMail(mail.message_id);
+  }
+  function showMail(messageId) {
+    var mail = mails.get(messageId);
+    var item = mail && $("transcript").querySelector('[data-id="' + messageId + '"]');
+    if (!item) return;
+    var line = item.querySelector(".mail-status");
+    if (!line) { line = el("span", "mail-status"); item.appendChild(line); }
+    line.textContent = "";
+    line.setAttribute("data-status", mail.status);
+    var values = { to: mail.to, error: mail.error, sent: clock(mail.sent_at), next: clock(mail.next_attempt_at) };
+    var text = {
+      queued: _("e-mail to {to} queued", values),
+      sending: _("sending the e-mail to {to}…", values),
+      sent: _("e-mailed to {to} at {sent}", values),
+      retrying: _("e-mail to {to} not sent yet ({error}); next try at {next}", values),
+      failed: _("e-mail to {to} failed: {error}", values)
+    }[mail.status] || mail.status;
+    line.appendChild(document.createTextNode("✉ " + text));
+    if (mail.status === "failed") {
+      var again = el("button", null, _("Send again"));
+      again.type = "button";
+      again.addEventListener("click", function () { request("retry_mail", { mail_id: mail.id }, function (a) { noteMail(a.mail); }); });
+      line.appendChild(document.createTextNode(" "));
+      line.appendChild(again);
+    }
   }
   function addNote(n) {
     $("notes").appendChild(el("li", null, n.author + ": " + n.text));
