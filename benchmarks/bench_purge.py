@@ -82,13 +82,13 @@ def run(label: str, url: str, data_dir: Path, chats: int) -> None:
     from bot.trackers import sql_tracker_store
     from nahbar.customer_data import CustomerData, Retention
     from nahbar.database import make_engine
-    from nahbar.services import create_schema
+    from nahbar.migrate import upgrade
     from nahbar.settings import Settings
 
     results = {}
     for kind in ("bare SQL delete", "nahbar purge"):
         engine = make_engine(url)
-        create_schema(engine)
+        upgrade(engine)
         trackers = sql_tracker_store(url, data_dir, 0, partial(make_engine, future=False))
         public_ids = seed(engine, trackers, chats)
         started = time.perf_counter()

@@ -32,7 +32,7 @@ from bridge.shared_words import Checked, SharedWords, answer_agreement
 from helpdesk.schema import conversations
 from knowledge.articles import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS, ArticleError, ArticleInput, slugify
 from knowledge.base import KnowledgeBase
-from knowledge.store import add_missing_columns, utcnow
+from knowledge.store import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -128,9 +128,9 @@ class Bridge:
         self._published_words: Optional[frozenset[str]] = None  # read once per run
 
     def create_tables(self) -> None:
+        """This part's tables alone, for its tests and benchmarks; a server's database gets every
+        table from the schema migrations (`nahbar db upgrade`, run at each start)."""
         metadata.create_all(self.engine)
-        for column in add_missing_columns(self.engine, metadata):
-            logger.info("bridge: added column %s", column)
 
     def anonymize_words(self, text: str, language: Optional[str]) -> str:
         """A customer's words as editors may see them outside a draft (the gap list): anonymized

@@ -43,7 +43,8 @@ class RunState:
 
 
 def create_tables(engine: Engine) -> None:
-    """The bridge's tables and the lock's one row."""
+    """The bridge's tables and the lock's one row, for the bridge's tests and benchmarks; a
+    server's database gets them from the schema migrations (`nahbar db upgrade`, run at each start)."""
     metadata.create_all(engine)
     with engine.begin() as conn:
         if conn.execute(select(lock.c.id).where(lock.c.id == 1)).first() is None:

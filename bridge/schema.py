@@ -27,7 +27,7 @@ pairs = Table(
     Column("question_spans", JSON, nullable=True),
     Column("answer_spans", JSON, nullable=True),
     Column("vector", LargeBinary, nullable=True),
-    Column("answer_vector", LargeBinary, nullable=True),  # added after the first release: see knowledge.store.add_missing_columns
+    Column("answer_vector", LargeBinary, nullable=True),  # added after the first release (the baseline revision adds it)
     Column("group_id", Integer, ForeignKey("bridge_groups.id"), nullable=True),
     Column("helpful", Integer, nullable=False, default=0),
     Column("created_at", DateTime(timezone=True), nullable=False),

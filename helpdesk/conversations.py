@@ -80,6 +80,8 @@ class ConversationStore:
         self.engine = engine
 
     def create_tables(self) -> None:
+        """This part's tables alone, for its tests and benchmarks; a server's database gets every
+        table from the schema migrations (`nahbar db upgrade`, run at each start)."""
         metadata.create_all(self.engine)
 
     def get(self, conversation_id: int) -> Optional[Conversation]:

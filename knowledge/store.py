@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import MetaData, and_, delete, func, insert, inspect, select, text, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 
@@ -29,28 +29,6 @@ def remove_before(conn: Connection, column: Any, before: datetime, dry_run: bool
     if dry_run:
         return int(conn.execute(select(func.count()).select_from(column.table).where(where)).scalar())
     return conn.execute(delete(column.table).where(where)).rowcount
-
-
-def add_missing_columns(engine: Engine, tables: MetaData) -> list[str]:
-    """Add nullable columns that came with a newer release to tables an older one created.
-
-    `create_all` creates missing tables but never alters existing ones; until migrations
-    exist (Alembic), tables only ever gain nullable columns, which `ALTER TABLE … ADD
-    COLUMN` adds on SQLite and PostgreSQL alike without touching the rows already stored.
-    """
-    added = []
-    inspector = inspect(engine)
-    for table in tables.sorted_tables:
-        if not inspector.has_table(table.name):
-            continue
-        present = {c["name"] for c in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in present and column.nullable:
-                kind = column.type.compile(dialect=engine.dialect)
-                with engine.begin() as conn:
-                    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
-                added.append(f"{table.name}.{column.name}")
-    return added
 
 
 @dataclass(frozen=True)
@@ -73,6 +51,8 @@ class ArticleStore:
         self.engine = engine
 
     def create_tables(self) -> None:
+        """This part's tables alone, for its tests and benchmarks; a server's database gets every
+        table from the schema migrations (`nahbar db upgrade`, run at each start)."""
         metadata.create_all(self.engine)
 
     # -- reading ---------------------------------------------------------------------

@@ -209,12 +209,46 @@ def cmd_serve(_args: argparse.Namespace, notes: str = "") -> int:
     return 0
 
 
-def cmd_db_init(_args: argparse.Namespace) -> int:
-    """Create every table; for several processes on an empty database, run once before they start."""
-    from nahbar.services import connect
+def cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    """Bring the database to this release's schema; every start does it too, this shows what it did."""
+    from nahbar.migrate import upgrade
+    from nahbar.services import open_database
 
-    connect(_settings())  # makes every table that is missing
-    print("every table is there")
+    print(upgrade(open_database(_settings())).line())
+    return 0
+
+
+def cmd_db_current(_args: argparse.Namespace) -> int:
+    from nahbar.migrate import current, head, history
+    from nahbar.services import open_database
+
+    at, newest = current(open_database(_settings())), head()
+    if at == newest:
+        print(f"revision {at}: the newest this release knows")
+    elif at is None:
+        print(f"no revision (an empty database, or one made before migrations); `nahbar db upgrade` brings it to {newest}")
+    elif at in {script.revision for script in history()}:
+        print(f"revision {at}; this release's newest is {newest}: `nahbar db upgrade` (or a start) brings it there")
+    else:
+        print(f"revision {at}, which this release does not know (its newest is {newest}): a newer release upgraded it")
+        return 1
+    return 0
+
+
+def cmd_db_history(_args: argparse.Namespace) -> int:
+    from nahbar.migrate import history
+
+    for script in history():
+        print(f"{script.revision}  {(script.doc or '').strip()}{'  (newest)' if script.is_head else ''}")
+    return 0
+
+
+def cmd_db_revision(args: argparse.Namespace) -> int:
+    """For developers, in a checkout: a revision file for what changed in the parts' schema modules."""
+    from nahbar.migrate import new_revision
+
+    path = new_revision(args.message, empty=args.empty)
+    print(f"written {path}: read it, adjust it, and add a test if it moves data")
     return 0
 
 
@@ -323,7 +357,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo-data", help="train if needed, load demo articles, print the demo login") \
         .set_defaults(func=cmd_demo_data)
     db = commands.add_parser("db", help="the database").add_subparsers(dest="db_command", required=True)
-    db.add_parser("init", help="create every table (once, before several processes start)").set_defaults(func=cmd_db_init)
+    db.add_parser("upgrade", aliases=["init"], help="bring the database to this release's schema (every start does it too)") \
+        .set_defaults(func=cmd_db_upgrade)
+    db.add_parser("current", help="the schema revision the database is at").set_defaults(func=cmd_db_current)
+    db.add_parser("history", help="every schema revision this release knows, newest first") \
+        .set_defaults(func=cmd_db_history)
+    revision = db.add_parser("revision", help="developers: write a revision for what changed in the models")
+    revision.add_argument("-m", "--message", required=True, help="what the revision changes")
+    revision.add_argument("--empty", action="store_true", help="an empty revision, for a data migration")
+    revision.set_defaults(func=cmd_db_revision)
     commands.add_parser("train", help="train the Rasa model if its training data changed").set_defaults(func=cmd_train)
     action_server = commands.add_parser("actions", help="run the custom actions as a separate rasa_sdk action server")
     action_server.add_argument("--port", type=int, default=5055)

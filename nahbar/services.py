@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
@@ -10,11 +9,10 @@ from sqlalchemy.exc import OperationalError
 
 from knowledge.base import KnowledgeBase
 from knowledge.embeddings import load_encoder
-from knowledge.store import ArticleStore, add_missing_columns
+from knowledge.store import ArticleStore
 from nahbar.database import make_engine
+from nahbar.migrate import upgrade
 from nahbar.settings import Settings, SettingsError
-
-logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from actions.context import ActionContext
@@ -23,8 +21,15 @@ if TYPE_CHECKING:
 
 
 def connect(settings: Settings) -> Engine:
-    """An engine whose database answered and has every table, or a SettingsError that says
-    where it failed. The one place tables are made, for the server and every command."""
+    """An engine whose database answered and has this release's schema, or a SettingsError
+    that says where it failed. The one place tables are made, for the server and every command."""
+    engine = open_database(settings)
+    upgrade(engine)
+    return engine
+
+
+def open_database(settings: Settings) -> Engine:
+    """An engine whose database answered, its schema as it is (for `nahbar db current`)."""
     settings.prepare()
     engine = make_engine(settings.database_url)
     try:
@@ -34,25 +39,7 @@ def connect(settings: Settings) -> Engine:
         raise SettingsError(
             f"DATABASE_URL={engine.url.render_as_string(hide_password=True)!r} cannot be reached: {exc.orig}"
         ) from exc
-    create_schema(engine)
     return engine
-
-
-def create_schema(engine: Engine) -> None:
-    """Every part's tables. Several server processes starting side by side on an empty
-    database would race to create them: `nahbar db init` (or `demo-data`) runs first."""
-    from bridge.runs import create_tables as create_bridge_tables
-    from bridge.schema import metadata as bridge_tables
-    from helpdesk.schema import metadata as helpdesk_tables
-    from knowledge.schema import metadata as knowledge_tables
-    from staff.schema import metadata as staff_tables
-
-    for tables in (knowledge_tables, staff_tables, helpdesk_tables):
-        tables.create_all(engine)
-    create_bridge_tables(engine)
-    for tables in (knowledge_tables, staff_tables, helpdesk_tables, bridge_tables):
-        for column in add_missing_columns(engine, tables):
-            logger.info("added column %s (new in this release)", column)
 
 
 def open_knowledge(settings: Settings, engine: Engine) -> KnowledgeBase:

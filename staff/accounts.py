@@ -72,6 +72,8 @@ class StaffStore:
         self.engine = engine
 
     def create_tables(self) -> None:
+        """This part's tables alone, for its tests and benchmarks; a server's database gets every
+        table from the schema migrations (`nahbar db upgrade`, run at each start)."""
         metadata.create_all(self.engine)
 
     def add_user(self, username: str, password: str, role: str, display_name: Optional[str] = None) -> StaffUser:

@@ -27,7 +27,7 @@ from knowledge.schema import search_misses
 from knowledge.store import ArticleStore, utcnow
 from nahbar.customer_data import CustomerData, Retention
 from nahbar.database import make_engine
-from nahbar.services import create_schema
+from nahbar.migrate import upgrade
 from nahbar.settings import PROJECT_ROOT, Settings
 from staff.accounts import StaffStore
 from staff.schema import login_failures, sessions
@@ -50,7 +50,6 @@ def trackers(engine, tmp_path) -> CachedSQLTrackerStore:
 
 @pytest.fixture
 def data(engine, trackers, bridge) -> CustomerData:  # noqa: F811
-    create_schema(engine)
     return CustomerData(engine, trackers, Retention.from_settings(Settings()), 3, lambda: bridge)
 
 
@@ -363,7 +362,7 @@ def test_a_database_of_the_previous_release_gains_the_new_columns_and_keeps_its_
                              "created_at DATETIME NOT NULL)"))
         conn.execute(sa.text("INSERT INTO kb_search_misses (query, source, created_at) "
                              "VALUES ('old question', 'search', '2026-11-01 10:00:00')"))
-    create_schema(engine)
+    upgrade(engine)
     columns = {c["name"] for c in inspect(engine).get_columns("kb_search_misses")}
     assert {"asker", "anonymized"} <= columns
     with engine.connect() as conn:

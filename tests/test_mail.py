@@ -26,7 +26,7 @@ from helpdesk.conversations import ConversationStore, new_token
 from helpdesk.handoff_store import HandoffStore
 from helpdesk.mailer import MailSender, MailSettings
 from helpdesk.outbox import INTERRUPTED, OutgoingMail, Outbox
-from helpdesk.schema import metadata, outgoing_mail
+from helpdesk.schema import outgoing_mail
 from knowledge.store import utcnow
 from nahbar.database import make_engine
 from nahbar.settings import Settings, SettingsError
@@ -120,8 +120,7 @@ def settings_for(server: SMTPServer, **changes: Any) -> MailSettings:
 # -- the outbox on a real database --------------------------------------------------------------
 
 @pytest.fixture
-def outbox(engine) -> Outbox:
-    metadata.create_all(engine)
+def outbox(engine) -> Outbox:  # the fixture's database is migrated to the newest schema
     return Outbox(engine)
 
 

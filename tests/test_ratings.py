@@ -25,7 +25,6 @@ from helpdesk.ratings import (ARTICLE_SENT, MAX_COMMENT_CHARS, RatingError, Rati
                               validate_stars)
 from helpdesk.schema import ratings
 from knowledge.store import utcnow
-from nahbar.services import create_schema
 from staff.accounts import StaffStore
 from tests.conftest import METRICS_TOKEN
 from tests.test_bridge import bridge, chats  # noqa: F401 (fixtures)
@@ -39,8 +38,7 @@ EMAIL = "ottilie.brandhuber@example.org"
 
 
 @pytest.fixture
-def stores(engine):
-    create_schema(engine)
+def stores(engine):  # the fixture's database is migrated to the newest schema
     return ConversationStore(engine), HandoffStore(engine), RatingStore(engine)
 
 

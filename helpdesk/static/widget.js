@@ -426,8 +426,8 @@
 
   function say(text, shown) {
     text = String(text || "").trim();
-    if (!text || !socket || !token) return;
-    if (!hasWritten) { hasWritten = true; remember(token); updateTools(); }
+    if (!text || !socket) return;  // before the session is confirmed it waits in `pending`, sent on session_confirm
+    if (!hasWritten) { hasWritten = true; if (token) remember(token); updateTools(); }
     var item = { text: text, clientId: newClientId() };
     item.node = bubble("customer", { text: shown || text });
     item.label = el("span", "nahbar-sending", T.sending);

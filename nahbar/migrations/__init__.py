@@ -1,0 +1,1 @@
+"""Alembic's migration environment (env.py, script.py.mako, versions/), run by nahbar.migrate."""
