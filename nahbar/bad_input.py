@@ -3,7 +3,9 @@
 Some input reaches a library before any handler can check it: an id beyond the
 database's integers (SQLite raises OverflowError), a form whose declared charset does not
 exist (the codec lookup raises LookupError), a static path longer than the file system
-allows (OSError ENAMETOOLONG). One middleware answers those for every route.
+allows (OSError ENAMETOOLONG), a multipart form without its boundary or cut short (the
+form is read before the handler, see `_read_form`). One middleware answers those for every
+route.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from aiohttp import web
 
 logger = logging.getLogger(__name__)
 
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
 
 @web.middleware
 async def bad_input(request: web.Request,
                     handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
     try:
+        await _refuse_what_no_handler_can_take(request)
         return await handler(request)
     except OverflowError:
         logger.info("bad input: a number too large in %s %s", request.method, request.path[:200])
@@ -38,3 +43,23 @@ async def bad_input(request: web.Request,
             raise
         logger.info("bad input: a path too long in %s %s", request.method, request.path[:80])
         raise web.HTTPNotFound() from None
+
+
+async def _refuse_what_no_handler_can_take(request: web.Request) -> None:
+    if request.method == "POST" and request.content_type in FORMS:
+        await _read_form(request)
+
+
+async def _read_form(request: web.Request) -> None:
+    """The form read here, before any handler: only aiohttp's parser runs, so its errors can
+    only mean a body it cannot read (from a handler, a ValueError could be our bug). aiohttp
+    keeps the parsed form for the handler's `post()`. Its multipart parser refuses a bad
+    body with ValueError, AssertionError (a part without a name, reading past the end) or
+    RuntimeError (an unknown Content-Transfer-Encoding)."""
+    try:
+        await request.post()
+    except UnicodeDecodeError:
+        raise  # answered above
+    except (ValueError, AssertionError, RuntimeError):
+        logger.info("bad input: an unreadable form in %s %s", request.method, request.path[:200])
+        raise web.HTTPBadRequest(text="The form could not be read.") from None
