@@ -4,8 +4,9 @@ Some input reaches a library before any handler can check it: an id beyond the
 database's integers (SQLite raises OverflowError), a form whose declared charset does not
 exist (the codec lookup raises LookupError), a static path longer than the file system
 allows (OSError ENAMETOOLONG), a multipart form without its boundary or cut short (the
-form is read before the handler, see `_read_form`). One middleware answers those for every
-route.
+form is read before the handler, see `_read_form`), a NUL character, which PostgreSQL
+refuses in any text (checked in the path, the query and the form before the handler).
+One middleware answers those for every route.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import logging
 from typing import Awaitable, Callable
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 logger = logging.getLogger(__name__)
 
@@ -46,20 +48,32 @@ async def bad_input(request: web.Request,
 
 
 async def _refuse_what_no_handler_can_take(request: web.Request) -> None:
+    if "\x00" in request.path:
+        logger.info("bad input: NUL in the path of %s %s", request.method, request.path[:200])
+        raise web.HTTPNotFound()
+    texts = list(request.query.values())  # names are never read but by fixed spellings
     if request.method == "POST" and request.content_type in FORMS:
-        await _read_form(request)
+        texts += _texts(await _read_form(request))
+    if any("\x00" in text for text in texts):
+        logger.info("bad input: NUL in %s %s", request.method, request.path[:200])
+        raise web.HTTPBadRequest(text="The request holds a NUL character, which no text here may hold.")
 
 
-async def _read_form(request: web.Request) -> None:
+async def _read_form(request: web.Request) -> MultiDictProxy:
     """The form read here, before any handler: only aiohttp's parser runs, so its errors can
     only mean a body it cannot read (from a handler, a ValueError could be our bug). aiohttp
     keeps the parsed form for the handler's `post()`. Its multipart parser refuses a bad
     body with ValueError, AssertionError (a part without a name, reading past the end) or
     RuntimeError (an unknown Content-Transfer-Encoding)."""
     try:
-        await request.post()
+        return await request.post()
     except UnicodeDecodeError:
         raise  # answered above
     except (ValueError, AssertionError, RuntimeError):
         logger.info("bad input: an unreadable form in %s %s", request.method, request.path[:200])
         raise web.HTTPBadRequest(text="The form could not be read.") from None
+
+
+def _texts(form: MultiDictProxy) -> list[str]:
+    """The text values; an uploaded file's name too (its content is bytes)."""
+    return [value if isinstance(value, str) else str(getattr(value, "filename", "") or "") for value in form.values()]

@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from helpdesk.agent_channel import AgentChannel
+from knowledge.web import KnowledgeSite
 from nahbar.bad_input import bad_input
 from nahbar.templates import environment
 from staff.accounts import StaffStore
@@ -97,3 +98,24 @@ async def test_a_form_the_multipart_parser_cannot_read_is_a_bad_request(login_fo
     response = await login_form.post("/login", data=body, headers={"Content-Type": content_type})
     assert response.status == 400
     assert await response.text() == "The form could not be read."
+
+
+async def test_a_nul_character_in_a_form_is_a_bad_request_and_reaches_no_database(login_form):
+    """PostgreSQL cannot hold NUL in text: the login's failure count would have raised."""
+    response = await login_form.post("/login", data={"username": "kim\x00", "password": "p",
+                                                     "csrf_token": login_form.csrf_token})
+    assert response.status == 400
+    assert "NUL" in await response.text()
+
+
+async def test_a_nul_character_in_a_query_is_a_bad_request(login_form):
+    response = await login_form.get("/login", params={"next": "/agent\x00"})
+    assert response.status == 400
+
+
+async def test_a_nul_character_in_a_path_is_not_found(engine, knowledge):
+    app = web.Application(middlewares=[bad_input])
+    app.add_routes(KnowledgeSite(knowledge, "http://127.0.0.1:8000", 0.55, environment()).routes())
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        for path in ("/api/kb/articles/a%00b", "/kb/a%00b"):
+            assert (await client.get(path)).status == 404, path
