@@ -23,6 +23,7 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": f"{S
         "Access-Control-Allow-Methods": "GET, POST, OPTIONS", "Access-Control-Expose-Headers": "Content-Disposition",
         "Cache-Control": "no-store"}
 NO_CHAT = {"error": "no_chat", "message": "There is no chat for this session (it may have been deleted or expired)."}
+NO_SESSION = {"error": "no_session", "message": f"Send the chat's session token in the {SESSION_HEADER} header."}
 DONE = {"erased": "The conversation and everything that pointed to it are erased."}
 
 
@@ -32,6 +33,8 @@ class DataRightsWeb:
         self.auth = auth
 
     def widget_routes(self) -> list[web.RouteDef]:
+        """No token header is the caller's mistake (400 `no_session`); a token that finds no
+        chat, whether unknown, expired, malformed, empty or erased, is 404 `no_chat` alike."""
         return [
             web.get("/api/chat/transcript", self.transcript),
             web.post("/api/chat/erase", self.customer_erase),
@@ -57,7 +60,9 @@ class DataRightsWeb:
         return web.Response(status=204, headers=CORS)
 
     async def transcript(self, request: web.Request) -> web.Response:
-        found = await self.data.customer_transcript(request.headers.get(SESSION_HEADER))
+        if SESSION_HEADER not in request.headers:
+            return web.json_response(NO_SESSION, status=400, headers=CORS)
+        found = await self.data.customer_transcript(request.headers[SESSION_HEADER])
         if found is None:
             return web.json_response(NO_CHAT, status=404, headers=CORS)
         conversation, text = found
@@ -65,6 +70,8 @@ class DataRightsWeb:
             **CORS, "Content-Disposition": f'attachment; filename="chat-{conversation.id}.txt"'})
 
     async def customer_erase(self, request: web.Request) -> web.Response:
+        if SESSION_HEADER not in request.headers:
+            return web.json_response(NO_SESSION, status=400, headers=CORS)
         try:
             body = await request.json()
         except (ValueError, UnicodeDecodeError):
@@ -72,7 +79,7 @@ class DataRightsWeb:
         if not isinstance(body, dict) or body.get("confirm") is not True:
             return web.json_response({"error": "not_confirmed", "message": 'Send {"confirm": true} to erase the chat.'},
                                      status=400, headers=CORS)
-        erased = await self.data.customer_erase(request.headers.get(SESSION_HEADER))
+        erased = await self.data.customer_erase(request.headers[SESSION_HEADER])
         if erased is None:
             return web.json_response(NO_CHAT, status=404, headers=CORS)
         return web.json_response({"erased": True, "reference": erased.conversation_id}, headers=CORS)
