@@ -61,6 +61,8 @@ async def language_middleware(request: web.Request,
     set_language(language)
     _page.set(request)
     response = await handler(request)
+    if response is None:  # engine.io's handler answers a WebSocket itself
+        return response
     if switched and not response.prepared:
         response.set_cookie(COOKIE, language, max_age=REMEMBER_SECONDS, samesite="Lax", path="/")
     if not response.prepared:

@@ -7,6 +7,7 @@ exactly like slugs that never existed, so their existence does not leak either.
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 from itertools import groupby
 from pathlib import Path
@@ -22,6 +23,8 @@ from knowledge.render import render_markdown
 
 MAX_QUERY_CHARS = 500
 MAX_RESULTS = 20
+# The article page's nonce is secrets.token_urlsafe(16); a vote with anything else was not made on it.
+_NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -52,7 +55,7 @@ class KnowledgeSite:
     # -- pages -----------------------------------------------------------------------
 
     async def search_page(self, request: web.Request) -> web.Response:
-        query = request.query.get("q", "").strip()
+        query = request.query.get("q", "")
         error = None
         try:
             language = parse_language(request.query.get("lang"))
@@ -95,7 +98,7 @@ class KnowledgeSite:
         form = await request.post()
         helpful = form.get("helpful")
         nonce = form.get("nonce")
-        if helpful not in ("yes", "no") or not isinstance(nonce, str) or not 16 <= len(nonce) <= 64:
+        if helpful not in ("yes", "no") or not isinstance(nonce, str) or not _NONCE.fullmatch(nonce):
             raise web.HTTPBadRequest(text=_("Feedback needs helpful=yes|no and the form's nonce."))
         try:
             recorded = await asyncio.to_thread(self.knowledge.record_feedback, slug, helpful == "yes", "web", nonce)
@@ -144,23 +147,24 @@ class KnowledgeSite:
 
 
 def _check_query(query: str, required: bool) -> str:
-    query = query.strip()
-    if required and not query:
-        raise ArticleError(_("parameter q (the question to search for) is missing"))
+    """The text as sent is checked, then trimmed: a control character or the 501st
+    character is refused wherever it stands (the API description says so, and the form's
+    maxlength counts what the customer typed)."""
     if len(query) > MAX_QUERY_CHARS:
         raise ArticleError(_("the search text is longer than {limit} characters", limit=MAX_QUERY_CHARS))
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in query):
         raise ArticleError(_("the search text contains control characters"))
+    query = query.strip()
+    if required and not query:
+        raise ArticleError(_("parameter q (the question to search for) is missing"))
     return query
 
 
 def _limit(raw: Optional[str]) -> int:
-    if raw is None or raw == "":
+    """Plain ASCII digits only: int() would take " 7", "+7", "1_0" and other scripts' digits,
+    which the API description does not promise and a client should not come to rely on."""
+    if raw is None:
         return 5
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ArticleError(_("limit must be a number from 1 to {most}", most=MAX_RESULTS)) from None
-    if not 1 <= value <= MAX_RESULTS:
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_RESULTS):
         raise ArticleError(_("limit must be a number from 1 to {most}", most=MAX_RESULTS))
-    return value
+    return int(raw)

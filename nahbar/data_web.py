@@ -24,6 +24,7 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": f"{S
         "Access-Control-Allow-Methods": "GET, POST, OPTIONS", "Access-Control-Expose-Headers": "Content-Disposition",
         "Cache-Control": "no-store"}
 NO_CHAT = {"error": "no_chat", "message": N_("There is no chat for this session (it may have been deleted or expired).")}
+NO_SESSION = {"error": "no_session", "message": N_("Send the chat's session token in the {header} header.")}
 DONE = {"erased": N_("The conversation and everything that pointed to it are erased.")}
 # Shown as words on the admins' page, translated there: a conversation's state
 # (helpdesk.handoff_store.STATES) and the logged data requests' actions.
@@ -34,12 +35,18 @@ def _no_chat() -> dict[str, str]:
     return {**NO_CHAT, "message": _(NO_CHAT["message"])}
 
 
+def _no_session() -> dict[str, str]:
+    return {**NO_SESSION, "message": _(NO_SESSION["message"], header=SESSION_HEADER)}
+
+
 class DataRightsWeb:
     def __init__(self, data: LiveCustomerData, auth: StaffAuth) -> None:
         self.data = data
         self.auth = auth
 
     def widget_routes(self) -> list[web.RouteDef]:
+        """No token header is the caller's mistake (400 `no_session`); a token that finds no
+        chat, whether unknown, expired, malformed, empty or erased, is 404 `no_chat` alike."""
         return [
             web.get("/api/chat/transcript", self.transcript),
             web.post("/api/chat/erase", self.customer_erase),
@@ -65,7 +72,9 @@ class DataRightsWeb:
         return web.Response(status=204, headers=CORS)
 
     async def transcript(self, request: web.Request) -> web.Response:
-        found = await self.data.customer_transcript(request.headers.get(SESSION_HEADER))
+        if SESSION_HEADER not in request.headers:
+            return web.json_response(_no_session(), status=400, headers=CORS)
+        found = await self.data.customer_transcript(request.headers[SESSION_HEADER])
         if found is None:
             return web.json_response(_no_chat(), status=404, headers=CORS)
         conversation, text = found
@@ -73,6 +82,8 @@ class DataRightsWeb:
             **CORS, "Content-Disposition": f'attachment; filename="chat-{conversation.id}.txt"'})
 
     async def customer_erase(self, request: web.Request) -> web.Response:
+        if SESSION_HEADER not in request.headers:
+            return web.json_response(_no_session(), status=400, headers=CORS)
         try:
             body = await request.json()
         except (ValueError, UnicodeDecodeError):
@@ -81,7 +92,7 @@ class DataRightsWeb:
             return web.json_response({"error": "not_confirmed",
                                       "message": _("Send {body} to erase the chat.", body='{"confirm": true}')},
                                      status=400, headers=CORS)
-        erased = await self.data.customer_erase(request.headers.get(SESSION_HEADER))
+        erased = await self.data.customer_erase(request.headers[SESSION_HEADER])
         if erased is None:
             return web.json_response(_no_chat(), status=404, headers=CORS)
         return web.json_response({"erased": True, "reference": erased.conversation_id}, headers=CORS)

@@ -53,6 +53,7 @@ from nahbar.customer_data import CustomerData, LiveCustomerData, Retention
 from nahbar.data_web import DataRightsWeb
 from nahbar.database import make_engine
 from nahbar.error_pages import error_pages
+from nahbar.openapi import openapi_routes
 from nahbar.services import action_context, connect, open_bridge, open_bridge_runs, open_knowledge
 from nahbar.settings import Settings, SettingsError
 from nahbar.templates import environment
@@ -181,6 +182,7 @@ def create_app(parts: Parts) -> web.Application:
         app.cleanup_ctx.append(_every("purge", settings.purge_interval_hours * 3600, parts.customer_data.purge,
                                       first_after=600.0))
     app.add_routes([web.get("/healthz", health), web.get("/livez", alive)])
+    app.add_routes(openapi_routes(settings.base_url))
 
     app.cleanup_ctx.append(_conversations(parts))
     app.cleanup_ctx.append(_mail_sender(parts))  # after the rest is up; stopped before the rest stops

@@ -72,6 +72,14 @@ async def test_an_erase_without_confirmation_or_for_an_unknown_chat_changes_noth
     assert stored(server, reference)[0] == 3
 
 
+async def test_a_request_without_the_session_header_is_a_bad_request(server):
+    async with aiohttp.ClientSession() as http:
+        for method, path in (("GET", "/api/chat/transcript"), ("POST", "/api/chat/erase")):
+            async with http.request(method, f"{server.url}{path}", json={"confirm": True}) as response:
+                assert response.status == 400 and (await response.json())["error"] == "no_session", path
+                assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
 async def test_a_customer_who_deletes_their_chat_during_a_handoff_closes_it_for_the_agent(server, widget, agent):
     reference = await claimed(widget, agent)
     await agent.call("reply", conversation_id=reference, text="Hi, I'm Alex.")

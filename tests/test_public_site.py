@@ -63,8 +63,12 @@ async def test_feedback_on_an_article_page_is_recorded_once(server, http):
     assert after == {**before, "unhelpful": before["unhelpful"] + 1}
 
 
-async def test_malformed_feedback_is_refused(server, http):
-    async with http.post(f"{server.url}/kb/gutscheine/feedback", data={"helpful": "maybe"}) as response:
+@pytest.mark.parametrize("form", [
+    {"helpful": "maybe"},
+    {"helpful": "yes", "nonce": "not from the page!"},  # a nonce the page never makes (token_urlsafe)
+])
+async def test_malformed_feedback_is_refused(server, http, form):
+    async with http.post(f"{server.url}/kb/gutscheine/feedback", data=form, allow_redirects=False) as response:
         assert response.status == 400
 
 
@@ -86,6 +90,13 @@ async def test_the_api_returns_ranked_results_with_links(server, http):
         ({"q": "hi", "lang": "fr"}, "language 'fr'"),
         ({"q": "hi", "limit": "lots"}, "limit must be a number"),
         ({"q": "hi", "limit": "0"}, "limit must be a number"),
+        # Checked as sent, as the API description says: trimming must not hide a control
+        # character or the 501st character, and int()'s leniency is no promise.
+        ({"q": "hi\x1f"}, "control characters"),
+        ({"q": "hi" + " " * 499}, "longer than 500"),
+        ({"q": "hi", "limit": ""}, "limit must be a number"),
+        ({"q": "hi", "limit": " 7"}, "limit must be a number"),
+        ({"q": "hi", "limit": "\u0667"}, "limit must be a number"),  # ARABIC-INDIC DIGIT SEVEN
     ],
 )
 async def test_bad_api_requests_get_a_clear_error(server, http, params, problem):
