@@ -120,7 +120,7 @@ def signals(engine: Engine, anonymize: Anonymize, limit: int = 500,
         used.add(key)
         if key not in shown:
             shown[key] = anonymize(rating.comment, rating.language)
-        found.append(Signal(shown[key], f"{KINDS['rating']} ({rating.stars} of 5 stars)",
+        found.append(Signal(shown[key], KINDS["rating"],
                             f"conversation:{rating.conversation_id}", rating.articles))
     for gone in set(shown) - used:  # an erased or purged chat's words stay in no cache
         del shown[gone]

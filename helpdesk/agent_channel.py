@@ -20,7 +20,7 @@ from helpdesk.core import Helpdesk
 from helpdesk.handoff_store import HandoffError
 from helpdesk.notifier import AGENT_NAMESPACE, agent_room, maybe_await
 from i18n import gettext as _
-from i18n import set_language
+from i18n import N_, set_language, translate
 from i18n.web import COOKIE as LANGUAGE_COOKIE
 from i18n.web import remembered_or_preferred
 from staff.accounts import StaffUser
@@ -69,15 +69,16 @@ class AgentChannel:
                 await self.sio.disconnect(sid, namespace=AGENT_NAMESPACE)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        token = _cookie(environ.get("HTTP_COOKIE", ""), SESSION_COOKIE)
-        session = await self.auth.current({SESSION_COOKIE: token} if token else {})
-        if session is None or not session.user.has_role(*AGENT_ROLES):
-            raise socketio.exceptions.ConnectionRefusedError("Log in with an agent account first.")
-        if not self.auth.valid_csrf(session, (auth or {}).get("csrf") if isinstance(auth, dict) else None):
-            raise socketio.exceptions.ConnectionRefusedError("The console's security token is missing; reload the page.")
         # The console page's language (its cookie, else the browser's preference) for what this socket is told.
         language = remembered_or_preferred(_cookie(environ.get("HTTP_COOKIE", ""), LANGUAGE_COOKIE),
                                            environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+        token = _cookie(environ.get("HTTP_COOKIE", ""), SESSION_COOKIE)
+        session = await self.auth.current({SESSION_COOKIE: token} if token else {})
+        if session is None or not session.user.has_role(*AGENT_ROLES):
+            raise socketio.exceptions.ConnectionRefusedError(translate(language, N_("Log in with an agent account first.")))
+        if not self.auth.valid_csrf(session, (auth or {}).get("csrf") if isinstance(auth, dict) else None):
+            raise socketio.exceptions.ConnectionRefusedError(
+                translate(language, N_("The console's security token is missing; reload the page.")))
         await self.sio.save_session(sid, {"user": session.user, "token": token, "language": language},
                                     namespace=AGENT_NAMESPACE)
         await maybe_await(self.sio.enter_room(sid, agent_room(session.user.id), namespace=AGENT_NAMESPACE))

@@ -19,13 +19,17 @@ from helpdesk.agent_channel import AGENT_ROLES
 from helpdesk.canned import CannedReply
 from helpdesk.core import Helpdesk
 from helpdesk.handoff_store import HandoffError
-from i18n import N_, current_language
+from helpdesk.mailer import NO_ANSWER, REFUSED
+from helpdesk.outbox import INTERRUPTED
+from i18n import N_, catalog_for, current_language
 from i18n import gettext as _
 from i18n.scripts import script_catalog
 from staff.accounts import StaffError
 from staff.web import STAFF_SESSION, StaffAuth, same_secret
 
 STATIC_DIR = Path(__file__).parent / "static"
+# Mail failure reasons of our own, stored in English: the console shows them in its language.
+MAIL_REASONS = (INTERRUPTED, NO_ANSWER, REFUSED)
 
 
 # Notices are chosen by code, so a link cannot make the console show text of its own;
@@ -71,7 +75,8 @@ class AgentConsole:
         notice = NOTICES.get(request.query.get("notice", ""))
         html = self.templates.get_template("agent.html").render(
             user=session.user, csrf_token=session.csrf_token, canned_json=json.dumps(canned),
-            texts_json=json.dumps(script_catalog(STATIC_DIR / "console" / "agent.js", current_language())),
+            texts_json=json.dumps({**script_catalog(STATIC_DIR / "console" / "agent.js", current_language()),
+                                   **catalog_for(current_language(), MAIL_REASONS)}),
             notice=_(notice) if notice else "",
         )
         return web.Response(text=html, content_type="text/html")

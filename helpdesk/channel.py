@@ -143,7 +143,7 @@ class WidgetChannel:
     async def on_chat_rating(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         """`{handoff_id, stars, comment?}` or `{handoff_id, skip: true}`; acknowledged with the
         stored answer, or `{"error": code, "message": …}` with nothing stored."""
-        session = await self._checked_session(sid, data, "handoff_id")
+        session = await self._checked_session(sid, data, "handoff_id", emit=False)
         if isinstance(session, dict):
             return session
         if session.conversation is None:
@@ -168,17 +168,21 @@ class WidgetChannel:
         if counted is not None:
             await self.desk.customer_disconnected(counted)
 
-    async def _checked_session(self, sid: str, data: Any, field: str) -> Session | dict[str, Any]:
-        """The socket's session, or the error (already sent) to acknowledge with."""
+    async def _checked_session(self, sid: str, data: Any, field: str,
+                               emit: bool = True) -> Session | dict[str, Any]:
+        """The socket's session, or the error (already sent, unless `emit` is False: an event
+        only our widget sends is answered in its acknowledgement alone) to acknowledge with."""
         session = await self._session(sid)
         if session is None:
-            return await self._error(sid, "no_session", "Send session_request first.")
+            return await self._error(sid, "no_session", N_("Send session_request first."), None, emit)
         if not isinstance(data, dict):
-            return await self._error(sid, "malformed", f"This event needs an object with a '{field}' field.")
+            return await self._error(sid, "malformed", N_("This event needs an object with a '{field}' field."),
+                                     _language(session), emit, field=field)
         claimed = data.get("session_id")
         if claimed not in (None, "", session.token):
             return await self._error(sid, "session_mismatch",
-                                     "This socket belongs to another session; request a session first.")
+                                     N_("This socket belongs to another session; request a session first."),
+                                     _language(session), emit)
         return session
 
     async def _bind(self, sid: str, session: Session) -> None:
@@ -210,10 +214,13 @@ class WidgetChannel:
     async def _session(self, sid: str) -> Optional[Session]:
         return (await self._stored(sid)).get("session")
 
-    async def _error(self, sid: str, code: str, message: str) -> dict[str, Any]:
-        """Sent as an event (Rasa widgets know no acknowledgements) and returned for the ack."""
-        error = {"code": code, "message": message}
-        await self.sio.emit("message_error", error, room=sid, ignore_queue=True)
+    async def _error(self, sid: str, code: str, message: str, language: Optional[str] = None, emit: bool = True,
+                     **values: Any) -> dict[str, Any]:
+        """Sent as an event (Rasa widgets know no acknowledgements) and returned for the ack;
+        `message` is a catalog text, said in `language` (or translated already, without values)."""
+        message = translate(language, message, **values) if language or values else message
+        if emit:
+            await self.sio.emit("message_error", {"code": code, "message": message}, room=sid, ignore_queue=True)
         return {"error": code, "message": message}
 
 

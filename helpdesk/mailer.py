@@ -27,6 +27,7 @@ import aiosmtplib
 
 from helpdesk.notifications import say
 from helpdesk.outbox import Claimed, OutgoingMail, Outbox
+from i18n import N_
 from knowledge.store import utcnow
 
 logger = logging.getLogger(__name__)
@@ -84,14 +85,20 @@ def refused_for_good(error: Exception) -> bool:
     return isinstance(error, (aiosmtplib.SMTPRecipientRefused, aiosmtplib.SMTPDataError)) and error.code >= 500
 
 
+# Reasons of our own are catalog texts, stored in English and translated in the console
+# (helpdesk.agent_web passes them to the page); a server's own answer is shown as it came.
+REFUSED = N_("the mail server refused the recipient")
+NO_ANSWER = N_("the mail server did not answer in time")
+
+
 def describe(error: Exception) -> str:
     """The reason agents read: the server's own answer where there is one."""
     if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
-        return "; ".join(describe(r) for r in error.recipients) or "the mail server refused the recipient"
+        return "; ".join(describe(r) for r in error.recipients) or REFUSED
     if isinstance(error, aiosmtplib.SMTPResponseException):
         return f"the mail server answered {error.code} {error.message}".strip()
     if isinstance(error, (TimeoutError, asyncio.TimeoutError)):  # before OSError, which TimeoutError is
-        return "the mail server did not answer in time"
+        return NO_ANSWER
     if isinstance(error, OSError):  # refused, unreachable, disconnected, a TLS failure
         return f"no connection to the mail server: {error}"
     return f"{type(error).__name__}: {error}"

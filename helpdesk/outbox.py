@@ -20,6 +20,7 @@ from sqlalchemy import and_, insert, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
 from helpdesk.schema import messages, outgoing_mail
+from i18n import N_
 from knowledge.store import as_utc, utcnow
 
 STATUSES = ("pending", "sending", "sent", "failed")
@@ -27,7 +28,7 @@ MAX_ERROR_CHARS = 500
 
 # A mail whose sender never finished (its process stopped mid-send) may or may not have
 # reached the customer: it is not sent again by itself, an agent decides.
-INTERRUPTED = "The server stopped while this mail was being sent; it may have reached the customer. Retry only if not."
+INTERRUPTED = N_("The server stopped while this mail was being sent; it may have reached the customer. Retry only if not.")
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ class Outbox:
         with self.engine.begin() as conn:
             taken = _change(conn, mail_id, and_(outgoing_mail.c.status == "pending",
                                                 outgoing_mail.c.next_attempt_at <= now),
-                            status="sending", attempts=outgoing_mail.c.attempts + 1, claimed_at=now)
+                            # claimed now, not at the pass's start: a long pass must not look half-sent to others
+                            status="sending", attempts=outgoing_mail.c.attempts + 1, claimed_at=utcnow())
             if not taken:
                 return None
             row = conn.execute(

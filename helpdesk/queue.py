@@ -23,7 +23,7 @@ from helpdesk.notifications import Notifications, say
 from helpdesk.office_hours import OfficeHours
 from helpdesk.presence import Presence
 from helpdesk.ratings import RatingStore
-from i18n import N_
+from i18n import N_, translate
 from i18n import gettext as _
 from knowledge.store import utcnow
 from staff.accounts import StaffUser
@@ -34,6 +34,10 @@ PRIORITY = {"upset": 1}
 MIN_SAMPLES_FOR_ESTIMATE = 3
 MAX_SUMMARY_CHARS = 2000
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+
+
+# Said in the customer's notice when an agent has no display name ("Die Verbindung zu … ist abgerissen").
+UNNAMED_AGENT = N_("Your agent")
 
 
 @dataclass
@@ -153,13 +157,13 @@ class HandoffQueue:
     async def release_agent(self, agent_id: int) -> None:
         """An agent gone for longer than the grace period: their chats go back to the queue."""
         for handoff in await asyncio.to_thread(self.store.claimed_by, agent_id):
-            name = handoff.agent_name or "Your agent"
             released = await asyncio.to_thread(
                 self.store.release, handoff.conversation_id, agent_id, "agent disconnected", None
             )
             if released is None:
                 continue
             conversation = await find_conversation(self.conversations, handoff.conversation_id)
+            name = handoff.agent_name or translate(conversation.language, UNNAMED_AGENT)
             await self._tell(conversation, "requeued", name=name)
         await self.broadcast()
 

@@ -130,8 +130,13 @@ class RatingStore:
                 values = dict(conversation_id=conversation_id, handoff_id=handoff_id, agent_id=handoff.agent_id,
                               stars=stars, comment=comment, language=language, created_at=utcnow())
                 new_id = conn.execute(insert(ratings).values(**values)).inserted_primary_key[0]
-        except IntegrityError as exc:  # another tab or process answered a moment ago: the first answer stands
-            raise _already() from exc
+        except IntegrityError as exc:
+            with self.engine.connect() as conn:
+                answered = conn.execute(select(ratings.c.id).where(ratings.c.handoff_id == handoff_id)).first()
+            if answered:  # another tab or process answered a moment ago: the first answer stands
+                raise _already() from exc
+            # the chat was erased at this moment (its handoff is gone)
+            raise RatingError("not_yours", N_("There is no chat of yours with this id to rate.")) from exc
         return Rating(id=new_id, **{**values, "created_at": as_utc(values["created_at"])})
 
     def of_conversation(self, conversation_id: int) -> list[Rating]:

@@ -135,7 +135,7 @@ class KnowledgeSite:
     async def api_article(self, request: web.Request) -> web.Response:
         article = await asyncio.to_thread(self.knowledge.article, request.match_info["slug"])
         if article is None:
-            return web.json_response({"error": "no published article with this slug"}, status=404)
+            return web.json_response({"error": _("no published article with this slug")}, status=404)
         return web.json_response(article.to_dict())
 
     def _render(self, name: str, status: int = 200, **context: Any) -> web.Response:

@@ -149,6 +149,14 @@
   panel.appendChild(form);
   root.appendChild(panel); root.appendChild(toggle);
 
+  // The status line is kept as how to say it, so a language switch says it again.
+  var statusText = null;
+  function showStatus(text) {
+    statusText = text;
+    status.textContent = text();
+    status.hidden = !status.textContent;
+  }
+
   // Every fixed text, in the chosen language (again after a switch).
   function relabel() {
     T = texts();
@@ -165,6 +173,8 @@
     rateTitle.textContent = T.rate; rateSend.textContent = T.send; rateSkip.textContent = T.skip;
     rateComment.placeholder = T.comment; rateComment.setAttribute("aria-label", T.comment);
     starButtons.forEach(function (b) { b.setAttribute("aria-label", fill(T.stars, { n: b.value })); });
+    if (statusText && !status.hidden) status.textContent = statusText();
+    (pending || []).forEach(function (item) { if (item.label) item.label.textContent = T[item.labelKey]; });  // none at the first call
   }
   relabel();
   document.body.appendChild(root);
@@ -243,7 +253,7 @@
       var index = pending.indexOf(item);
       if (index < 0) return;
       if (ack && RETRY[ack.error]) {  // not stored (its database gone for a moment, a session not yet bound)
-        if (item.label) item.label.textContent = T.retrying;
+        if (item.label) { item.labelKey = "retrying"; item.label.textContent = T.retrying; }
         setTimeout(function () { if (pending.indexOf(item) >= 0) transmit(item); }, 3000);
         return;
       }
@@ -260,7 +270,7 @@
     socket = window.io(server, { path: "/socket.io", transports: ["websocket", "polling"] });
     socket.on("disconnect", function () {
       ready = false;
-      status.textContent = T.reconnecting; status.hidden = false; status.setAttribute("data-reconnecting", "1");
+      showStatus(function () { return T.reconnecting; }); status.setAttribute("data-reconnecting", "1");
     });
     socket.on("connect", function () {
       if (status.getAttribute("data-reconnecting")) { status.removeAttribute("data-reconnecting"); status.hidden = true; }
@@ -293,8 +303,7 @@
       bubble(kind(message.sender), message);
     });
     socket.on("queued", function (data) {
-      status.textContent = data.ahead > 0 ? fill(T.busy, { n: data.ahead }) : T.next;
-      status.hidden = false;
+      showStatus(function () { return data.ahead > 0 ? fill(T.busy, { n: data.ahead }) : T.next; });
     });
     socket.on("message_handled", function () {
       if (handoffState === "bot") { status.hidden = true; typingLine.hidden = true; }
@@ -322,7 +331,7 @@
   function ratingDone(data) {
     if (!data || data.handoff_id !== rating.handoff) return;
     rateBox.hidden = true;
-    if (!data.skipped) { status.textContent = T.thanks; status.hidden = false; }
+    if (!data.skipped) showStatus(function () { return T.thanks; });
   }
   function answerRating(answer) {
     if (!socket || !token || rating.handoff === null) return;
@@ -363,7 +372,7 @@
     hasWritten = false; lastId = null; seen = {}; pending = []; handoffState = "bot";
     log.textContent = ""; typingLine.hidden = true; offlineForm.hidden = true; confirmBox.hidden = true;
     rateBox.hidden = true; rating = { handoff: null, stars: 0 };
-    status.textContent = notice || T.erased; status.hidden = false;
+    showStatus(function () { return T[notice || "erased"]; });
     updateTools();
     if (had && socket && socket.connected) { ready = false; token = null; socket.emit("session_request", { session_id: null, customData: { language: lang } }); }
   }
@@ -376,7 +385,7 @@
         document.body.appendChild(a); a.click(); document.body.removeChild(a);
         setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
       });
-    }).catch(function () { status.textContent = T.downloadFailed; status.hidden = false; });
+    }).catch(function () { showStatus(function () { return T.downloadFailed; }); });
   });
   eraseButton.addEventListener("click", function () { confirmBox.hidden = false; confirmYes.focus(); });
   confirmNo.addEventListener("click", function () { confirmBox.hidden = true; });
@@ -384,35 +393,34 @@
     confirmBox.hidden = true;
     chatRequest("POST", "/api/chat/erase", { confirm: true }).then(function (response) {
       if (response.ok) forgetChat();
-      else if (response.status === 404) forgetChat(null, T.noChat);  // this browser's chat is not ours to find any more
-      else { status.textContent = T.eraseFailed; status.hidden = false; }
-    }).catch(function () { status.textContent = T.eraseFailed; status.hidden = false; });
+      else if (response.status === 404) forgetChat(null, "noChat");  // this browser's chat is not ours to find any more
+      else showStatus(function () { return T.eraseFailed; });
+    }).catch(function () { showStatus(function () { return T.eraseFailed; }); });
   });
 
   function kind(sender) { return { customer: "customer", agent: "agent", system: "system" }[sender] || "bot"; }
 
-  var lastHandoff = null;
   languageButton.addEventListener("click", function () {
     lang = lang === "de" ? "en" : "de";
     try { window.localStorage.setItem(LANG_KEY, lang); } catch (e) { /* blocked: switched for this page view */ }
     relabel();
-    if (lastHandoff) showHandoff(lastHandoff);
   });
 
-  function showHandoff(data) {
-    lastHandoff = data;
-    handoffState = data.state;
-    var text = "";
+  function handoffText(data) {
     if (data.state === "waiting") {
-      text = T.waiting + " (#" + data.reference + ")" + (data.position ? " · " + fill(T.position, { n: data.position }) : "") +
+      return T.waiting + " (#" + data.reference + ")" + (data.position ? " · " + fill(T.position, { n: data.position }) : "") +
         (data.wait_seconds ? " · " + fill(T.wait, { m: Math.max(1, Math.round(data.wait_seconds / 60)) }) : "");
     } else if (data.state === "agent") {
-      text = fill(T.withAgent, { name: data.agent_name || T.agent });
+      return fill(T.withAgent, { name: data.agent_name || T.agent });
     } else if (data.state === "offline") {
-      text = data.contact_left ? T.left : T.offline + " (#" + data.reference + ")";
+      return data.contact_left ? T.left : T.offline + " (#" + data.reference + ")";
     }
-    status.textContent = text;
-    status.hidden = !text;
+    return "";
+  }
+
+  function showHandoff(data) {
+    handoffState = data.state;
+    showStatus(function () { return handoffText(data); });
     offlineForm.hidden = !(data.state === "offline" && !data.contact_left);
     if (data.state !== "agent") typingLine.hidden = true;
     if (data.state === "resolved" && data.rating) askRating(data.rating.handoff_id);
@@ -430,6 +438,7 @@
     if (!hasWritten) { hasWritten = true; if (token) remember(token); updateTools(); }
     var item = { text: text, clientId: newClientId() };
     item.node = bubble("customer", { text: shown || text });
+    item.labelKey = "sending";
     item.label = el("span", "nahbar-sending", T.sending);
     if (item.node) item.node.appendChild(item.label);
     pending.push(item);

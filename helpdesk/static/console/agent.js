@@ -203,7 +203,8 @@
     if (!line) { line = el("span", "mail-status"); item.appendChild(line); }
     line.textContent = "";
     line.setAttribute("data-status", mail.status);
-    var values = { to: mail.to, error: mail.error, sent: clock(mail.sent_at), next: clock(mail.next_attempt_at) };
+    var reason = mail.error && (TEXTS[mail.error] || mail.error);  // our own reasons are in TEXTS (agent_web)
+    var values = { to: mail.to, error: reason, sent: clock(mail.sent_at), next: clock(mail.next_attempt_at) };
     var text = {
       queued: _("e-mail to {to} queued", values),
       sending: _("sending the e-mail to {to}…", values),
