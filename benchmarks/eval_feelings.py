@@ -74,7 +74,10 @@ def classifier_figures(model: FeelingModel, cases: list[Case], vectors: np.ndarr
     found = [model.classify(v) for v in vectors]
     upset = [(c, f) for c, f in zip(cases, found) if c.feeling != CALM]
     calm = [(c, f) for c, f in zip(cases, found) if c.feeling == CALM]
-    rows: dict[str, list[bool]] = defaultdict(list)
+    rows: dict[str, list[bool]] = {"upset/worried/hurt, all": []}
+    rows.update({f"  {f}": [] for f in FEELINGS if f != CALM})
+    rows.update({"  language de": [], "  language en": [], "  with feeling words": [], "  without feeling words": [],
+                 "  exact feeling named": []})
     for case, feeling in upset:
         rows["upset/worried/hurt, all"].append(feeling.upset)
         rows[f"  {case.feeling}"].append(feeling.upset)
@@ -145,6 +148,10 @@ async def whole_bot(cases: list[Case], model_path: Path) -> dict[str, Any]:
         results = []
         seconds = []
         try:
+            for text in ("hello", "How long does delivery take?", "I'm furious!", "Wie lange dauert der Versand?"):
+                session = Session(new_token())  # warm-up: Rasa's and SQLite's first calls are slower
+                await parts.service.accept(session, text)
+                await parts.service.answer_next(session.conversation.id)
             for case in cases:
                 session = Session(new_token())
                 await parts.service.accept(session, case.text)
@@ -159,31 +166,35 @@ async def whole_bot(cases: list[Case], model_path: Path) -> dict[str, Any]:
             await parts.service.stop()
             parts.brain.close()
             parts.engine.dispose()
-    return {"results": results, "seconds": seconds}
+    calm_ms = [s * 1000 for (case, _, _), s in zip(results, seconds) if case.feeling == CALM]
+    return {"results": results, "seconds": seconds, "calm_ms": calm_ms}
 
 
 async def nlu_milliseconds(model_paths: list[Path], texts: list[str], rounds: int = 3) -> list[float]:
-    """Mean time of Rasa's NLU per message for each model, the models taking turns message by message.
+    """Median time of Rasa's NLU per message for each model, the models taking turns message by
+    message and changing who goes first every round (the machine is shared: medians, not means).
 
     The encoder keeps the vectors of recent texts (knowledge/embeddings.py); its memory is
     emptied before every parse, so each model pays for encoding as a new message does."""
     from rasa.core.agent import Agent
 
+    from bot.logs import quiet_rasa_logging
     from knowledge.embeddings import load_encoder
 
     agents = [Agent.load(str(p)) for p in model_paths]
+    quiet_rasa_logging()
     encoder = load_encoder()
-    totals = [0.0] * len(agents)
+    times: list[list[float]] = [[] for _ in agents]
     for agent in agents:  # warm up
         await agent.parse_message(texts[0])
-    for _ in range(rounds):
+    for round_ in range(rounds):
         for text in texts:
-            for i, agent in enumerate(agents):
+            for i in (range(len(agents)) if round_ % 2 == 0 else reversed(range(len(agents)))):
                 encoder._recent.clear()
                 started = time.perf_counter()
-                await agent.parse_message(text)
-                totals[i] += time.perf_counter() - started
-    return [t / (rounds * len(texts)) * 1000 for t in totals]
+                await agents[i].parse_message(text)
+                times[i].append(time.perf_counter() - started)
+    return [statistics.median(t) * 1000 for t in times]
 
 
 def bot_rows(results: list) -> dict[str, list[bool]]:
@@ -271,21 +282,23 @@ def main() -> None:
         new = asyncio.run(whole_bot(sample, ensure_model(ROOT / "models")))
         print_rows(f"Whole bot, {len(sample)} messages through the conversation service", bot_rows(new["results"]))
         print(f"  turn p50 {statistics.median(new['seconds']) * 1000:.1f} ms, mean {statistics.mean(new['seconds']) * 1000:.1f} ms"
-              f" (classifier share {classify_ms / (statistics.mean(new['seconds']) * 1000) * 100:.2f} %)")
+              f" (classifier share {classify_ms / (statistics.mean(new['seconds']) * 1000) * 100:.2f} %);"
+              f" calm messages p50 {statistics.median(new['calm_ms']):.1f} ms")
         if args.show_misses:
             for case, reason, answered in new["results"]:
                 if (case.feeling == CALM) == (reason in ("upset", "safety")) or (case.feeling == SAFETY and reason != "safety"):
                     print(f"  bot: {case.feeling:>12} -> {reason or ('answered' if answered else 'not handed over')}: {case.text}")
         if args.baseline_model:
             old_ms, new_ms = asyncio.run(nlu_milliseconds([args.baseline_model, ensure_model(ROOT / "models")],
-                                                          [c.text for c in sample[::4]]))
+                                                          [c.text for c in sample[::2]]))
             print(f"\nRasa NLU per message (the hot path: encoding, intents, language, now feelings), "
-                  f"models taking turns: today {old_ms:.1f} ms, with feelings {new_ms:.1f} ms = {new_ms / old_ms:.2f}x")
+                  f"models taking turns, median: today {old_ms:.2f} ms, with feelings {new_ms:.2f} ms = {new_ms / old_ms:.2f}x")
             old = asyncio.run(whole_bot(sample, args.baseline_model))
             print_rows("Whole bot with today's model (before the feelings)", bot_rows(old["results"]))
-            ratio = statistics.mean(new["seconds"]) / statistics.mean(old["seconds"])
+            ratio = statistics.median(new["calm_ms"]) / statistics.median(old["calm_ms"])
             print(f"  turn p50 {statistics.median(old['seconds']) * 1000:.1f} ms, mean {statistics.mean(old['seconds']) * 1000:.1f} ms;"
-                  f" new / today (mean) = {ratio:.2f}x")
+                  f" calm messages p50 {statistics.median(old['calm_ms']):.1f} ms; new / today (calm p50) = {ratio:.2f}x"
+                  " (all messages differ: more of them are handed over now, which stores and broadcasts more)")
 
 
 if __name__ == "__main__":
