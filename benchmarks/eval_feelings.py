@@ -179,11 +179,11 @@ async def nlu_milliseconds(model_paths: list[Path], texts: list[str], rounds: in
     from rasa.core.agent import Agent
 
     from bot.logs import quiet_rasa_logging
-    from knowledge.embeddings import load_encoder
+    from knowledge.embeddings import USE_MULTILINGUAL, load_encoder
 
     agents = [Agent.load(str(p)) for p in model_paths]
     quiet_rasa_logging()
-    encoder = load_encoder()
+    encoder = load_encoder(USE_MULTILINGUAL)  # the featurizer's instance (load_encoder() would be another)
     times: list[list[float]] = [[] for _ in agents]
     for agent in agents:  # warm up
         await agent.parse_message(texts[0])

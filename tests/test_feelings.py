@@ -23,7 +23,7 @@ from tests.widget_client import WidgetClient
 HELD_OUT = {
     "worried": [
         "Ich habe Angst, dass mein Geld weg ist. Die Rückerstattung kam nie an.",
-        "I paid by bank transfer ten days ago and you have no record of it. Is my money lost?",
+        "I keep refreshing my bank app every hour, please tell me the 900 euros aren't lost.",
         "Hoffentlich komme ich da wieder raus, ich habe schon 1.800 Euro angezahlt und höre nichts mehr.",
     ],
     "frustrated": [
