@@ -282,8 +282,7 @@ def main() -> None:
         new = asyncio.run(whole_bot(sample, ensure_model(ROOT / "models")))
         print_rows(f"Whole bot, {len(sample)} messages through the conversation service", bot_rows(new["results"]))
         print(f"  turn p50 {statistics.median(new['seconds']) * 1000:.1f} ms, mean {statistics.mean(new['seconds']) * 1000:.1f} ms"
-              f" (classifier share {classify_ms / (statistics.mean(new['seconds']) * 1000) * 100:.2f} %);"
-              f" calm messages p50 {statistics.median(new['calm_ms']):.1f} ms")
+              f" (classifier share {classify_ms / (statistics.mean(new['seconds']) * 1000) * 100:.2f} %)")
         if args.show_misses:
             for case, reason, answered in new["results"]:
                 if (case.feeling == CALM) == (reason in ("upset", "safety")) or (case.feeling == SAFETY and reason != "safety"):
@@ -295,10 +294,17 @@ def main() -> None:
                   f"models taking turns, median: today {old_ms:.2f} ms, with feelings {new_ms:.2f} ms = {new_ms / old_ms:.2f}x")
             old = asyncio.run(whole_bot(sample, args.baseline_model))
             print_rows("Whole bot with today's model (before the feelings)", bot_rows(old["results"]))
-            ratio = statistics.median(new["calm_ms"]) / statistics.median(old["calm_ms"])
-            print(f"  turn p50 {statistics.median(old['seconds']) * 1000:.1f} ms, mean {statistics.mean(old['seconds']) * 1000:.1f} ms;"
-                  f" calm messages p50 {statistics.median(old['calm_ms']):.1f} ms; new / today (calm p50) = {ratio:.2f}x"
-                  " (all messages differ: more of them are handed over now, which stores and broadcasts more)")
+            # Turn times of whole runs drift with the shared machine's load and with which run
+            # goes first, so the two models take turns, twice, on the same 100 calm messages
+            # (the same path in both: NLU, rules, knowledge answer); the better pass counts.
+            calm = [c for c in cases if c.feeling == CALM][:100]
+            best = {}
+            for _ in range(2):
+                for name, path in (("today", args.baseline_model), ("feelings", ensure_model(ROOT / "models"))):
+                    p50 = statistics.median(asyncio.run(whole_bot(calm, path))["calm_ms"])
+                    best[name] = min(best.get(name, p50), p50)
+            print(f"  calm turn p50, models taking turns: today {best['today']:.1f} ms, with feelings "
+                  f"{best['feelings']:.1f} ms = {best['feelings'] / best['today']:.2f}x")
 
 
 if __name__ == "__main__":
