@@ -15,6 +15,20 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import markers
+from i18n import N_, translate
+
+# What the customer reads when the bot's NLU found them upset, worried or hurt (the
+# `feeling` entity of bot/nlu.py FeelingClassifier): a sentence that names the feeling,
+# not a generic "sorry". A safety incident is handed over as "safety", before everyone.
+FEELING_REPLIES = {
+    "worried": N_("I understand that this worries you, and I'm sorry. I'm getting someone from our team for you right away."),
+    "frustrated": N_("I can tell how frustrating this is, and I'm sorry. I'm getting someone from our team for you right away."),
+    "angry": N_("I understand that you're angry, and I'm sorry. I'm getting someone from our team for you right away."),
+    "disappointed": N_("I'm sorry we disappointed you. I'm getting someone from our team for you right away."),
+    "distressed": N_("I'm sorry you're going through this, it sounds really hard. I'm getting someone from our team for you right away."),
+    "safety": N_("That sounds dangerous, and I'm very sorry. Please don't use the product until it has been checked, and if "
+                 "anyone is hurt, get medical help first. I'm passing this to our team as urgent."),
+}
 
 
 class ActionHandoff(Action):
@@ -25,7 +39,12 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == "complain":
+        feeling = next((e.get("value") for e in tracker.latest_message.get("entities") or ()
+                        if e.get("entity") == "feeling"), None)
+        if intent == "complain" and feeling in FEELING_REPLIES:
+            reason = "safety" if feeling == "safety" else "upset"
+            dispatcher.utter_message(text=translate(tracker.get_slot("language") or "en", FEELING_REPLIES[feeling]))
+        elif intent == "complain":
             reason = "upset"
             dispatcher.utter_message(response="utter_complaint")
         elif tracker.get_slot("awaiting") == "human":

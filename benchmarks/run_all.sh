@@ -39,4 +39,5 @@ run load benchmarks/bench_load.py --customers 100 --messages 20 ${BASELINE:+--tr
 run cluster benchmarks/bench_load.py --customers 200 --messages 20 --processes 1 --processes 2
 run eval_loop benchmarks/eval_loop.py --seed 13 --out "$OUT/eval_loop.json"
 run eval_privacy benchmarks/eval_privacy.py --seed 29 --json "$OUT/eval_privacy.json"
+run eval_feelings benchmarks/eval_feelings.py --cv
 echo; echo "results in $OUT"

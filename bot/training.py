@@ -21,7 +21,8 @@ DATA_DIR = BOT_DIR / "data"
 
 
 def training_inputs() -> list[Path]:
-    return [CONFIG_FILE, DOMAIN_FILE, BOT_DIR / "nlu.py", BOT_DIR / "language.py", *sorted(DATA_DIR.glob("*.yml"))]
+    return [CONFIG_FILE, DOMAIN_FILE, BOT_DIR / "nlu.py", BOT_DIR / "language.py", BOT_DIR / "feelings.py",
+            BOT_DIR / "feelings_train.yml", *sorted(DATA_DIR.glob("*.yml"))]
 
 
 def fingerprint() -> str:

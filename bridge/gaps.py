@@ -43,6 +43,7 @@ HANDED = {
     "no_answer": N_("handed to agents: the bot had no answer"),
     "unhelpful": N_("handed to agents: the answer did not help"),
     "upset": N_("handed to agents: upset customer"),
+    "safety": N_("handed to agents: safety incident"),
 }
 LOW_STARS = 2  # a rating of at most this many stars, with a comment, is a gap signal
 

@@ -19,7 +19,7 @@ from i18n import gettext as _
 from knowledge.store import as_utc, utcnow
 
 STATES = ("bot", "waiting", "agent", "resolved")
-REASONS = ("request", "no_answer", "unhelpful", "upset")
+REASONS = ("request", "no_answer", "unhelpful", "upset", "safety")
 RESOLUTION_KINDS = ("general", "personal")
 
 
@@ -213,7 +213,7 @@ class HandoffStore:
             return [_handoff(row) for row in conn.execute(query)]
 
     def queue(self) -> list[QueueEntry]:
-        """Waiting conversations: upset customers first, then the longest waiting."""
+        """Waiting conversations: safety incidents first, then upset customers, then the longest waiting."""
         last_customer = (
             select(messages.c.conversation_id, func.max(messages.c.id).label("message_id"))
             .where(messages.c.sender == "customer")

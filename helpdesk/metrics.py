@@ -63,7 +63,7 @@ class _QueueCollector(Collector):
     def collect(self) -> Iterable[GaugeMetricFamily]:
         queue = self.handoffs.queue()
         length = GaugeMetricFamily("nahbar_queue_length", "Conversations waiting for an agent", labels=["priority"])
-        for priority, name in ((1, "upset"), (0, "normal")):
+        for priority, name in ((2, "safety"), (1, "upset"), (0, "normal")):
             length.add_metric([name], sum(1 for e in queue if e.handoff.priority == priority))
         yield length
         now = utcnow()

@@ -30,7 +30,7 @@ from staff.accounts import StaffUser
 
 logger = logging.getLogger(__name__)
 
-PRIORITY = {"upset": 1}
+PRIORITY = {"upset": 1, "safety": 2}  # a safety incident (someone hurt, a failed brake) before everyone
 MIN_SAMPLES_FOR_ESTIMATE = 3
 MAX_SUMMARY_CHARS = 2000
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")

@@ -13,7 +13,7 @@
     });
   }
   var REASONS = { request: _("asked for a person"), no_answer: _("bot had no answer"), unhelpful: _("answer did not help"),
-                  upset: _("upset customer") };
+                  upset: _("upset customer"), safety: _("SAFETY: someone hurt or in danger") };
 
   var socket = window.io("/agent", { path: "/socket.io", transports: ["websocket"], auth: { csrf: csrf } });
   var current = null;       // the open conversation
@@ -87,7 +87,7 @@
         " · " + _("waiting {time}", { time: minutes(item.waiting_seconds) }) +
         (item.offline ? " · " + (item.contact_email ? _("left a message ({email})", { email: item.contact_email }) : _("left a message")) : "") +
         "\n" + (item.preview || "");
-      queue.appendChild(listItem(item.conversation_id, label, (item.priority > 0 ? "upset" : "") + (item.offline ? " offline" : "")));
+      queue.appendChild(listItem(item.conversation_id, label, (item.reason === "safety" ? "safety" : item.priority > 0 ? "upset" : "") + (item.offline ? " offline" : "")));
     });
     var list = $("mine"); list.textContent = "";
     (data.mine || []).forEach(function (h) {
