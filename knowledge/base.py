@@ -42,18 +42,29 @@ VOTE_TEMPERATURE = 0.05
 # Hybrid search (benchmarks/eval_demo.py: a shop's first articles, one phrasing each, against
 # customers' own wording). Passages of the answer vote beside the phrasings, a little below
 # them: a sentence that says something is weaker evidence than a question asked the same way.
-# The exact-term score (knowledge/lexical.py, 0..1) adds to an article's score and scales its
-# votes by exp(LEXICAL_WEIGHT * score / VOTE_TEMPERATURE): an article that contains the
-# customer's words ("PayPal", "Samstag") wins against one that is only about something similar.
+# The exact-term score (knowledge/lexical.py, 0..1) scales an article's votes by
+# exp(LEXICAL_WEIGHT * score / VOTE_TEMPERATURE), so an article that contains the customer's
+# words ("PayPal", "Samstag") wins against one that is only about something similar, and it
+# raises the article's score (see `fuse`).
 PASSAGE_OFFSET = 0.05
 LEXICAL_WEIGHT = 0.8
+
+
+def fuse(cosine: float, lexical: float) -> float:
+    """An article's score from its best cosine and its exact-term score: the words close part
+    of the gap to 1 (1 - (1 - cosine)(1 - LEXICAL_WEIGHT * lexical)).
+
+    It stays a score in the cosine's range, so the answer threshold keeps its meaning, and
+    a question that shares no words with the article (another language) keeps its cosine.
+    """
+    return 1.0 - (1.0 - cosine) * (1.0 - LEXICAL_WEIGHT * lexical)
 
 
 @dataclass(frozen=True)
 class SearchHit:
     article: Article
-    # Cosine of the article's best-matching phrasing (or passage, less PASSAGE_OFFSET), plus
-    # LEXICAL_WEIGHT times its exact-term score when the query's words were given.
+    # Cosine of the article's best-matching phrasing (or passage, less PASSAGE_OFFSET), raised
+    # by its exact-term score when the query's words were given (`fuse`).
     score: float
     matched: str  # that phrasing or passage: for the bot's and the editors' use, never shown to the public
     confidence: float = 0.0  # the article's share of the vote among the nearest phrasings, 0..1
@@ -397,7 +408,7 @@ class KnowledgeBase:
         for article_id in votes:
             votes[article_id] *= math.exp(LEXICAL_WEIGHT * lexical.get(article_id, 0.0) / VOTE_TEMPERATURE)
         total = sum(votes.values()) or 1.0
-        fused = {a: score + LEXICAL_WEIGHT * lexical.get(a, 0.0) for a, (score, _) in best.items()}
+        fused = {a: fuse(score, lexical.get(a, 0.0)) for a, (score, _) in best.items()}
         ranked = sorted(best, key=lambda a: (-votes.get(a, 0.0), -fused[a]))[:k]
         found = self._store.get_published_many(ranked)
         return [
