@@ -57,12 +57,13 @@ def passages_of(articles: Iterable[tuple[int, str, str, str]]) -> list[Passage]:
     """Passages of (article id, language, question, answer) rows, with their index ids.
 
     The first is the whole article, question and answer in one: a question that touches
-    two of its sentences is closer to the whole than to either.
+    two of its sentences is closer to the whole than to either. A one-sentence answer has
+    only that one, so a large knowledge base of short answers doubles its vectors, no more.
     """
     found: list[Passage] = []
     for article_id, language, question, answer in articles:
         sentences = split_answer(answer)[: PASSAGE_SLOTS - 1]
-        texts = [" ".join([question, *sentences]), *sentences]
+        texts = [" ".join([question, *sentences]), *(sentences if len(sentences) > 1 else [])]
         found.extend(Passage(whole_article_id(article_id) + number, article_id, text, language)
                      for number, text in enumerate(texts))
     return found
