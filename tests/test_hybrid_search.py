@@ -87,7 +87,7 @@ def test_an_index_that_missed_an_answer_change_is_rebuilt_with_the_new_passages(
     again = KnowledgeBase(store, encoder, knowledge.index_path)
     assert again.open() == "rebuilt"
     hit = again.search("Klarna", "en")[0]
-    assert (hit.article.slug, hit.matched) == ("payment", "Only Klarna and bank transfer.")
+    assert hit.article.slug == "payment" and "Only Klarna and bank transfer." in hit.matched
     assert KnowledgeBase(store, encoder, knowledge.index_path).open() == "loaded"
 
 
@@ -98,5 +98,5 @@ def test_another_process_that_changed_an_answer_is_caught_up_by_refresh(knowledg
     other.open()
     _save(other, "payment", "Which payment methods do you accept?", "Only Klarna and bank transfer.")
     assert knowledge.refresh() == 1
-    assert knowledge.search("Klarna", "en")[0].matched == "Only Klarna and bank transfer."
+    assert "Only Klarna and bank transfer." in knowledge.search("Klarna", "en")[0].matched
     assert knowledge.refresh() == 0
