@@ -83,6 +83,8 @@ def run_tree(questions: list[dict]) -> dict[str, Any]:
                 knowledge.answer(item["q"], item["lang"], threshold, confidence)
                 warm[position] = min(warm[position], time.perf_counter() - started)
         out["warm_seconds"] = warm
+        out["top"] = [(hits[0].article.slug if (hits := knowledge.search(item["q"], item["lang"], 1)) else None)
+                      for item in questions]
         out["sweep"] = {
             f"{t}/{c}": [(hit.article.slug if (hit := knowledge.answer(item["q"], item["lang"], t, c)) else None)
                          for item in questions]
@@ -172,6 +174,8 @@ def main() -> None:
               f"search only (vector cached): median {1000 * warm[len(warm) // 2]:.2f} ms, "
               f"mean {1000 * sum(warm) / len(warm):.2f} ms")
         print_table("same language (all articles loaded)", score(questions, result["answers"], twins))
+        top = score(questions, result["top"], twins)["all"]
+        print(f"  best search result right (top-1, own language, answered or not): {_pct(top['right'], top['scope'])}")
         print_table("cross-lingual (only the other language's articles loaded)",
                     score(questions, result["crossed"], twins, crossed=True), none=False)
         print("\nsweep (all): threshold/vote share -> right, wrong, none refused")
