@@ -35,7 +35,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "data" / "demo_questions.yml"
 SWEEP_THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
-SWEEP_CONFIDENCES = (0.5, 0.6, 0.7, 0.8, 0.9)
+SWEEP_CONFIDENCES = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
 
 
 # -- inside one code tree -----------------------------------------------------------------
