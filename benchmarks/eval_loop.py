@@ -224,7 +224,8 @@ def kb_accuracy(knowledge, article_intent: dict[int, str], heldout, args, langua
     rows = []
     for question, intent in heldout:
         vector = knowledge.encoder.encode([question])  # once, as the bot's action does
-        hits = knowledge.search_vector(vector, language, 1) or knowledge.search_vector(vector, None, 1)
+        hits = (knowledge.search_vector(vector, language, 1, question)
+                or knowledge.search_vector(vector, None, 1, question))
         rows.append((hits[0] if hits else None, bool(hits) and article_intent.get(hits[0].article.id) == intent))
     n = len(rows)
 

@@ -1,4 +1,4 @@
-"""The knowledge base: articles in the database, their phrasings in a FAISS index.
+"""The knowledge base: articles in the database, their phrasings and passages in a FAISS index.
 
 This is the one door to both: every other part reads, writes, searches and answers through
 `KnowledgeBase`, never through the article store or the index, so it is the one place that
@@ -23,6 +23,8 @@ import numpy as np
 from knowledge.articles import Article, ArticleError, ArticleInput
 from knowledge.embeddings import Encoder
 from knowledge.index import IndexSignature, VectorIndex, layout_for
+from knowledge.lexical import LexicalIndex
+from knowledge.passages import Passage, passages_of, whole_article_id
 from knowledge.store import ArticleStore, Phrasing, SaveResult
 
 logger = logging.getLogger(__name__)
@@ -37,13 +39,34 @@ logger = logging.getLogger(__name__)
 # held-out questions, the vote by answering 62 %.
 VOTE_NEIGHBOURS = 10
 VOTE_TEMPERATURE = 0.05
+# Hybrid search (benchmarks/eval_demo.py: a shop's first articles, one phrasing each, against
+# customers' own wording). Passages of the answer vote beside the phrasings, a little below
+# them: a sentence that says something is weaker evidence than a question asked the same way.
+# The exact-term score (knowledge/lexical.py, 0..1) scales an article's votes by
+# exp(LEXICAL_WEIGHT * score / VOTE_TEMPERATURE), so an article that contains the customer's
+# words ("PayPal", "Samstag") wins against one that is only about something similar, and it
+# raises the article's score (see `fuse`).
+PASSAGE_OFFSET = 0.05
+LEXICAL_WEIGHT = 0.8
+
+
+def fuse(cosine: float, lexical: float) -> float:
+    """An article's score from its best cosine and its exact-term score: the words close part
+    of the gap to 1 (1 - (1 - cosine)(1 - LEXICAL_WEIGHT * lexical)).
+
+    It stays a score in the cosine's range, so the answer threshold keeps its meaning, and
+    a question that shares no words with the article (another language) keeps its cosine.
+    """
+    return 1.0 - (1.0 - cosine) * (1.0 - LEXICAL_WEIGHT * lexical)
 
 
 @dataclass(frozen=True)
 class SearchHit:
     article: Article
-    score: float  # cosine of the article's best-matching phrasing
-    matched: str  # that phrasing: for the bot's and the editors' use, never shown to the public
+    # Cosine of the article's best-matching phrasing (or passage, less PASSAGE_OFFSET), raised
+    # by its exact-term score when the query's words were given (`fuse`).
+    score: float
+    matched: str  # that phrasing or passage: for the bot's and the editors' use, never shown to the public
     confidence: float = 0.0  # the article's share of the vote among the nearest phrasings, 0..1
 
     def to_dict(self, url: str) -> dict[str, Any]:
@@ -94,6 +117,8 @@ class KnowledgeBase:
         self._lock = threading.RLock()
         self._index = VectorIndex(encoder.dimension, encoder.name, nprobe)
         self._phrasings: dict[int, Phrasing] = {}
+        self._passages: dict[int, Passage] = {}
+        self._lexical = LexicalIndex()
         # Called (in the writing thread) after a write changed what search finds, so that other
         # server processes can be told to `refresh`; the knowledge base knows nothing of them.
         self.change_listeners: list[Callable[[], None]] = []
@@ -105,24 +130,28 @@ class KnowledgeBase:
 
         Returns "loaded" or "rebuilt", so the start-up log says which happened.
         """
-        expected = self._store.published_phrasings()
+        expected, passages = self._derived()
+        rows = [*expected, *passages]
         wanted = IndexSignature(
             self.encoder.name,
             self.encoder.dimension,
-            IndexSignature.fingerprint_of((p.id, p.text) for p in expected),
-            layout_for(self.index_kind, len(expected)),
+            IndexSignature.fingerprint_of((p.id, p.text) for p in rows),
+            layout_for(self.index_kind, len(rows)),
         )
         loaded = VectorIndex.load(self.index_path, self.nprobe)
-        if loaded is not None and loaded.signature == wanted and loaded.ids() == {p.id for p in expected}:
+        if loaded is not None and loaded.signature == wanted and loaded.ids() == {p.id for p in rows}:
+            lexical = LexicalIndex(_lexical_texts(expected, passages))
             with self._lock:
                 self._index = loaded
                 self._phrasings = {p.id: p for p in expected}
+                self._passages = {p.id: p for p in passages}
+                self._lexical = lexical
             return "loaded"
         if loaded is None and not self.index_path.exists():  # a first start: nothing is wrong
             logger.info("building the knowledge index at %s", self.index_path)
         else:
             logger.warning("knowledge index at %s is out of date or unreadable; rebuilding it", self.index_path)
-        self._rebuild(expected)
+        self._rebuild(expected, passages)
         return "rebuilt"
 
     def refresh(self) -> int:
@@ -132,12 +161,12 @@ class KnowledgeBase:
         Cheap when nothing changed (one read of the phrasings and a fingerprint), so a
         process can call it on every notification and on a timer for the ones it missed.
         """
-        expected = self._store.published_phrasings()
+        expected, passages = self._derived()
         with self._lock:
-            if IndexSignature.fingerprint_of((p.id, p.text) for p in expected) == self._index.fingerprint:
+            if IndexSignature.fingerprint_of((p.id, p.text) for p in [*expected, *passages]) == self._index.fingerprint:
                 return 0
-            mine = dict(self._phrasings)
-        theirs = {p.id: p for p in expected}
+            mine: dict[int, Phrasing | Passage] = {**self._phrasings, **self._passages}
+        theirs = {p.id: p for p in [*expected, *passages]}
         changed = {p.article_id for pid, p in mine.items() if pid not in theirs or theirs[pid].text != p.text}
         changed |= {p.article_id for pid, p in theirs.items() if pid not in mine}
         if changed:
@@ -145,21 +174,32 @@ class KnowledgeBase:
         return len(changed)
 
     def rebuild(self) -> int:
-        """Re-encode every published phrasing; the index then matches the database exactly."""
-        return self._rebuild(self._store.published_phrasings())
+        """Re-encode every published phrasing and passage; the index then matches the database
+        exactly. Returns the number of phrasings."""
+        return self._rebuild(*self._derived())
 
-    def _rebuild(self, expected: list[Phrasing]) -> int:
-        vectors = self.encoder.encode([p.text for p in expected])
-        index = VectorIndex.build([p.id for p in expected], vectors, self.encoder.name, self.index_kind, self.nprobe)
-        index.fingerprint = IndexSignature.fingerprint_of((p.id, p.text) for p in expected)
+    def _derived(self, article_ids: Optional[Sequence[int]] = None) -> tuple[list[Phrasing], list[Passage]]:
+        """What the index must hold for these published articles (all without ids)."""
+        return (self._store.published_phrasings(article_ids),
+                passages_of(self._store.published_answers(article_ids)))
+
+    def _rebuild(self, expected: list[Phrasing], passages: list[Passage]) -> int:
+        rows = [*expected, *passages]
+        vectors = self.encoder.encode([p.text for p in rows])
+        index = VectorIndex.build([p.id for p in rows], vectors, self.encoder.name, self.index_kind, self.nprobe)
+        index.fingerprint = IndexSignature.fingerprint_of((p.id, p.text) for p in rows)
+        lexical = LexicalIndex(_lexical_texts(expected, passages))
         with self._lock:
             self._index = index
             self._phrasings = {p.id: p for p in expected}
+            self._passages = {p.id: p for p in passages}
+            self._lexical = lexical
             index.save(self.index_path)
         return len(expected)
 
     def __len__(self) -> int:
-        return len(self._index)
+        """The number of indexed phrasings (passages not counted: they follow the articles)."""
+        return len(self._phrasings)
 
     # -- writing ---------------------------------------------------------------------
 
@@ -212,20 +252,28 @@ class KnowledgeBase:
         bridge does, for every group it drafts) leaves the index file alone.
         """
         article_ids = set(article_ids)
-        fresh = self._store.published_phrasings(sorted(article_ids))
+        fresh, passages = self._derived(sorted(article_ids))
         with self._lock:
             unchanged = not fresh and not any(p.article_id in article_ids for p in self._phrasings.values())
         if unchanged:
             return
-        vectors = self.encoder.encode([p.text for p in fresh])
+        rows = [*fresh, *passages]
+        vectors = self.encoder.encode([p.text for p in rows])
+        texts = _lexical_texts(fresh, passages)
         with self._lock:
             stale = [pid for pid, p in self._phrasings.items() if p.article_id in article_ids]
-            self._index.remove(stale)
+            stale_passages = [pid for pid, p in self._passages.items() if p.article_id in article_ids]
+            self._index.remove(stale + stale_passages)
             for pid in stale:
                 del self._phrasings[pid]
-            self._index.add([p.id for p in fresh], vectors)
+            for pid in stale_passages:
+                del self._passages[pid]
+            self._index.add([p.id for p in rows], vectors)
             self._phrasings.update((p.id, p) for p in fresh)
-            self._index.fingerprint = IndexSignature.fingerprint_of((p.id, p.text) for p in self._phrasings.values())
+            self._passages.update((p.id, p) for p in passages)
+            self._lexical.update(texts, article_ids - texts.keys())
+            self._index.fingerprint = IndexSignature.fingerprint_of(
+                (p.id, p.text) for p in [*self._phrasings.values(), *self._passages.values()])
             self._index.save(self.index_path)
         if notify:
             for listener in self.change_listeners:
@@ -288,10 +336,10 @@ class KnowledgeBase:
         if not question:
             return None
         vector = self.encoder.encode([question])
-        best = choose_answer(self.search_vector(vector, language, 10), threshold, confidence)
+        best = choose_answer(self.search_vector(vector, language, 10, question), threshold, confidence)
         if best is not None:
             return best
-        every = self.search_vector(vector, None, 10)
+        every = self.search_vector(vector, None, 10, question)
         best = choose_answer(every, threshold, confidence)
         if best is None:
             self._miss(question, language, every[0].score if every else None, source, asker)
@@ -321,11 +369,13 @@ class KnowledgeBase:
         query = query.strip()
         if not query or k < 1:
             return []
-        return self.search_vector(self.encoder.encode([query]), language, k)
+        return self.search_vector(self.encoder.encode([query]), language, k, query)
 
-    def search_vector(self, vector: np.ndarray, language: Optional[str] = None, k: int = 5) -> list[SearchHit]:
+    def search_vector(self, vector: np.ndarray, language: Optional[str] = None, k: int = 5,
+                      query: str = "") -> list[SearchHit]:
         """`search` for an already encoded query, so one question can be ranked twice
-        (own language, then all) for the price of one encoding."""
+        (own language, then all) for the price of one encoding. With the `query`'s words the
+        exact-term score joins the vote; without them, the ranking is the vectors' alone."""
         if k < 1:
             return []
         with self._lock:
@@ -333,13 +383,17 @@ class KnowledgeBase:
                 return []
             fetch = min(len(self._index), max(10 * k, 50))
             scores, ids = self._index.search(vector, fetch)
-            phrasings = self._phrasings
-            best: dict[int, tuple[float, Phrasing]] = {}
+            lexical = self._lexical.scores(query) if query.strip() else {}
+            phrasings, passages = self._phrasings, self._passages
+            best: dict[int, tuple[float, Phrasing | Passage]] = {}
             votes: dict[int, float] = {}
             nearest: Optional[float] = None
             voters = 0
             for score, pid in zip(scores[0].tolist(), ids[0].tolist()):
                 phrasing = phrasings.get(pid)
+                if phrasing is None:
+                    phrasing = passages.get(pid)
+                    score -= PASSAGE_OFFSET
                 if phrasing is None or (language and phrasing.language != language):
                     continue
                 article_id = phrasing.article_id
@@ -347,15 +401,30 @@ class KnowledgeBase:
                     nearest = score if nearest is None else nearest
                     votes[article_id] = votes.get(article_id, 0.0) + math.exp((score - nearest) / VOTE_TEMPERATURE)
                     voters += 1
-                if article_id not in best:
+                if article_id not in best or score > best[article_id][0]:
                     best[article_id] = (score, phrasing)
                 if len(best) >= k and voters >= VOTE_NEIGHBOURS:
                     break
+        for article_id in votes:
+            votes[article_id] *= math.exp(LEXICAL_WEIGHT * lexical.get(article_id, 0.0) / VOTE_TEMPERATURE)
         total = sum(votes.values()) or 1.0
-        ranked = sorted(best, key=lambda a: (-votes.get(a, 0.0), -best[a][0]))[:k]
+        fused = {a: fuse(score, lexical.get(a, 0.0)) for a, (score, _) in best.items()}
+        ranked = sorted(best, key=lambda a: (-votes.get(a, 0.0), -fused[a]))[:k]
         found = self._store.get_published_many(ranked)
         return [
-            SearchHit(found[article_id], best[article_id][0], best[article_id][1].text, votes.get(article_id, 0.0) / total)
+            SearchHit(found[article_id], fused[article_id], best[article_id][1].text, votes.get(article_id, 0.0) / total)
             for article_id in ranked
             if article_id in found
         ]
+
+
+def _lexical_texts(phrasings: Iterable[Phrasing], passages: Iterable[Passage]) -> dict[int, str]:
+    """Each article's words for exact-term search: its phrasings and its whole answer (the
+    first passage, which holds the question and every sentence)."""
+    texts: dict[int, list[str]] = {}
+    for phrasing in phrasings:
+        texts.setdefault(phrasing.article_id, []).append(phrasing.text)
+    for passage in passages:
+        if passage.id == whole_article_id(passage.article_id):
+            texts.setdefault(passage.article_id, []).append(passage.text)
+    return {article_id: "\n".join(parts) for article_id, parts in texts.items()}

@@ -120,6 +120,15 @@ class ArticleStore:
         with self.engine.connect() as conn:
             return [Phrasing(*row) for row in conn.execute(query)]
 
+    def published_answers(self, article_ids: Optional[Sequence[int]] = None) -> list[tuple[int, str, str, str]]:
+        """(id, language, question, answer) of every published article: what its passages come from."""
+        query = (select(articles.c.id, articles.c.language, articles.c.question, articles.c.answer)
+                 .where(articles.c.status == "published").order_by(articles.c.id))
+        if article_ids is not None:
+            query = query.where(articles.c.id.in_(list(article_ids)))
+        with self.engine.connect() as conn:
+            return [(row.id, row.language, row.question, row.answer) for row in conn.execute(query)]
+
     def count(self, status: Optional[str] = None) -> int:
         query = select(func.count()).select_from(articles)
         if status:

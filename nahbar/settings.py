@@ -48,7 +48,7 @@ class Settings:
     rasa_model: Optional[Path] = None
     action_endpoint: Optional[str] = None
     answer_threshold: float = 0.55
-    answer_confidence: float = 0.7
+    answer_confidence: float = 0.8
     index_kind: str = "flat"
     index_nprobe: int = 16
     max_message_chars: int = 2000
