@@ -16,6 +16,7 @@ classifier finds it upset and gives `safety` a fair share of the probability.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, Sequence
@@ -32,6 +33,14 @@ TRAINING_FILE = Path(__file__).resolve().parent / "feelings_train.yml"
 # Chosen by cross-validation on the training examples only (benchmarks/eval_feelings.py --cv).
 SAFETY_SIMILARITY = 0.8  # cosine to the nearest safety example: a near-paraphrase of an incident
 SAFETY_SHARE = 0.25  # P(safety) of a message found upset that makes it an incident
+MIN_WORDS = 2  # a feeling is read from a sentence: "/restart", "ok" or "asdf" carry none
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def carries_feeling(text: Any) -> bool:
+    """Whether a message is worded enough to read a feeling from: typed commands and single
+    words are not (the classifier read "/restart" as frustrated)."""
+    return isinstance(text, str) and not text.lstrip().startswith("/") and len(_WORD.findall(text)) >= MIN_WORDS
 
 
 class FeelingError(ValueError):

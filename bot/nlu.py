@@ -40,7 +40,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.feelings import TRAINING_FILE, FeelingModel, train_from_file
+from bot.feelings import TRAINING_FILE, FeelingModel, carries_feeling, train_from_file
 from bot.language import detect_language
 from bot.text import is_command
 from knowledge.embeddings import USE_MULTILINGUAL, load_encoder
@@ -148,7 +148,7 @@ class FeelingClassifier(GraphComponent, IntentClassifier):
             return messages
         for message in messages:
             sentence = message.get_dense_features(TEXT)[1]
-            if sentence is None:  # no text, or a command: nothing to read
+            if sentence is None or not carries_feeling(message.get(TEXT)):  # no sentence to read
                 continue
             feeling = self._model.classify(sentence.features[0])
             if not feeling.upset:

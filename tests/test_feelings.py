@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from bot.feelings import (
-    CALM, SAFETY, FeelingError, FeelingModel, feeling_of_text, load_examples, train_from_file,
+    CALM, SAFETY, FeelingError, FeelingModel, carries_feeling, feeling_of_text, load_examples, train_from_file,
 )
 from tests.agent_client import AgentClient  # noqa: F401  (the `agent` fixture's client)
 from tests.widget_client import WidgetClient
@@ -159,3 +159,12 @@ async def test_a_safety_incident_goes_before_upset_customers_and_is_marked(serve
 async def test_a_calm_question_with_a_problem_gets_its_knowledge_answer(server, widget, text):
     replies = await widget.ask(text)
     assert any("/kb/" in r["text"] for r in replies), replies
+
+
+@pytest.mark.parametrize("text", ["/restart", '/affirm{"awaiting": "human"}', "ok", "asdf", "", None, 42])
+def test_a_typed_command_or_a_single_word_carries_no_feeling(text):
+    assert not carries_feeling(text)
+
+
+def test_a_sentence_carries_a_feeling_to_read():
+    assert carries_feeling("Ich bin wirklich verzweifelt.")
