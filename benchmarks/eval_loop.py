@@ -129,11 +129,10 @@ def seed_chats(engine, stream: list[tuple[str, str]], rng: random.Random) -> tup
     """Every stream question as a resolved chat of its own customer; conversation → intent."""
     from sqlalchemy import insert
 
-    from helpdesk.conversations import ConversationStore, hash_token, new_token
+    from helpdesk.conversations import hash_token, new_token
     from helpdesk.schema import conversations, handoffs, messages, state_changes
     from knowledge.store import utcnow
 
-    ConversationStore(engine).create_tables()
     intents: dict[int, str] = {}
     injected: list[str] = []
     with engine.begin() as conn:  # one transaction: seeding, not the thing measured
@@ -272,11 +271,12 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
     from knowledge.embeddings import load_encoder
     from knowledge.store import ArticleStore
     from nahbar.database import make_engine
+    from nahbar.migrate import upgrade
 
     workdir = Path(tempfile.mkdtemp(prefix=f"nahbar-eval-{name.replace(' ', '-')}-"))
     engine = make_engine(f"sqlite:///{workdir / 'eval.db'}")
+    upgrade(engine)  # every part's tables, as the server makes them (it upgrades the same database later)
     store = ArticleStore(engine)
-    store.create_tables()
     knowledge = KnowledgeBase(store, load_encoder(args.model), workdir / "knowledge.faiss")
     knowledge.open()
     rng = random.Random(args.seed)
@@ -288,7 +288,6 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
     bridge = Bridge(engine, knowledge, load_anonymizer(str(workdir / "nlp")), PrivateTopics.load(topics_file),
                     BridgeSettings(min_customers=args.k, group_threshold=args.group_threshold,
                                    answer_threshold=args.answer_threshold))
-    bridge.create_tables()
     start = time.perf_counter()
     summary = bridge.run()
     elapsed = time.perf_counter() - start
