@@ -325,21 +325,28 @@ async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, 
     settings = replace(Settings.from_env({}), data_dir=workdir, database_url=f"sqlite:///{workdir / 'eval.db'}",
                        rasa_model=ensure_model(Path(__file__).resolve().parent.parent / "models"),
                        embedding_model=args.model, answer_threshold=args.threshold,
-                       answer_confidence=args.confidence, bridge_interval_minutes=0)
+                       answer_confidence=args.confidence, bridge_interval_minutes=0, purge_interval_hours=0)
     parts = await build_parts(settings)
     quiet_rasa_logging()
     slug_to_id = {a.slug: a.id for a in parts.knowledge.articles("published")}
     answered = correct = 0
     latencies = []
-    for question, intent in sample:
-        start = time.perf_counter()
-        _customer, replies = await parts.service.handle(Session(new_token()), question)
-        latencies.append(time.perf_counter() - start)
-        links = [m.group(1) for r in replies for m in [re.search(r"/kb/([a-z0-9-]+)", r.text)] if m]
-        if links:
-            answered += 1
-            correct += article_intent.get(slug_to_id.get(links[0])) == intent
-    parts.engine.dispose()
+    try:
+        for question, intent in sample:
+            session = Session(new_token())
+            start = time.perf_counter()
+            await parts.service.accept(session, question)  # stored, then answered by the conversation service
+            await parts.service.answer_next(session.conversation.id)
+            latencies.append(time.perf_counter() - start)
+            replies = [m for m in await parts.service.history(session) if m.sender == "bot"]
+            links = [m.group(1) for r in replies for m in [re.search(r"/kb/([a-z0-9-]+)", r.text)] if m]
+            if links:
+                answered += 1
+                correct += article_intent.get(slug_to_id.get(links[0])) == intent
+    finally:
+        await parts.service.stop()
+        parts.brain.close()
+        parts.engine.dispose()
     latencies.sort()
     n = len(sample)
     return {"questions": n, "deflection": round(answered / n, 4), "precision": round(correct / max(1, answered), 4),
@@ -354,7 +361,7 @@ def main() -> None:
     parser.add_argument("--bot-sample", type=int, default=300)
     parser.add_argument("--k", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=0.55, help="the bot's answer threshold")
-    parser.add_argument("--confidence", type=float, default=0.7, help="the bot's answer confidence (vote share)")
+    parser.add_argument("--confidence", type=float, default=0.8, help="the bot's answer confidence (vote share; the product's default)")
     parser.add_argument("--group-threshold", type=float, default=0.4, help="the bridge's question threshold")
     parser.add_argument("--answer-threshold", type=float, default=0.8,
                         help="the bridge's answer threshold (-1: group by question alone)")
