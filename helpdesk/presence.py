@@ -17,6 +17,8 @@ from typing import Awaitable, Callable, Iterable, Optional, Protocol
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from helpdesk.tasks import end_tasks
+
 logger = logging.getLogger(__name__)
 
 AgentGone = Callable[[int], Awaitable[None]]
@@ -174,8 +176,7 @@ class RedisPresence:
     async def stop(self) -> None:
         """Give up this process's leases at once: a stopped process is not online anywhere."""
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            await end_tasks([self._task], self.lease_seconds)
             self._task = None
         try:
             # Bounded: a process that stops must stop, whatever Redis (or a connection left
@@ -238,11 +239,11 @@ class RedisPresence:
         key = self._customer_key(conversation_id)
         now = time.time()
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.zcount(key, now, "+inf")
+            pipe.zrangebyscore(key, now, "+inf")
             pipe.zadd(key, {self.process: now + self.lease_seconds})
             pipe.expire(key, int(self.lease_seconds) + 1)
-            elsewhere, _added, _expiry = await pipe.execute()
-        return elsewhere == 0
+            holders, _added, _expiry = await pipe.execute()
+        return not self._others(holders)
 
     async def customer_disconnected(self, conversation_id: int) -> bool:
         if not _last_closed(self._customers, conversation_id):
@@ -250,9 +251,16 @@ class RedisPresence:
         key = self._customer_key(conversation_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.zrem(key, self.process)
-            pipe.zcount(key, time.time(), "+inf")
-            _removed, elsewhere = await pipe.execute()
-        return elsewhere == 0
+            pipe.zrangebyscore(key, time.time(), "+inf")
+            _removed, holders = await pipe.execute()
+        return not self._others(holders)
+
+    def _others(self, holders: list[bytes]) -> list[bytes]:
+        """The other processes among a customer's lease holders. This process's own lease does
+        not count: its renewal loop may have written it a moment before (it renews every
+        customer this process counts, and the count goes up before the lease is checked)."""
+        mine = self.process.encode()
+        return [holder for holder in holders if holder != mine]
 
     async def customer_present(self, conversation_id: int) -> bool:
         if self._customers.get(conversation_id):

@@ -26,6 +26,7 @@ from bot.text import START_COMMANDS, MessageError, validate_text
 from helpdesk.conversations import Conversation, ConversationStore, StoredMessage, new_token
 from helpdesk.core import Helpdesk
 from helpdesk.protocol import bot_uttered_payload
+from helpdesk.tasks import STOP_SECONDS, end_tasks
 from helpdesk.turns import ConversationLocks, TurnWorkers
 from i18n import N_, translate
 from knowledge.store import utcnow
@@ -111,8 +112,7 @@ class ConversationService:
 
     async def stop(self) -> None:
         if self._sweeper is not None:
-            self._sweeper.cancel()
-            await asyncio.gather(self._sweeper, return_exceptions=True)
+            await end_tasks([self._sweeper], STOP_SECONDS)
         await self.workers.stop()
 
     async def _sweep(self) -> None:

@@ -23,6 +23,8 @@ from typing import AsyncIterator, Awaitable, Callable, Optional, Protocol, TypeV
 import redis.asyncio as aioredis
 from redis.exceptions import LockError
 
+from helpdesk.tasks import STOP_SECONDS, end_tasks
+
 logger = logging.getLogger(__name__)
 
 # Answers the oldest open turn of a conversation; False when it has none left.
@@ -73,8 +75,7 @@ class RedisLocks:
         try:
             yield True
         finally:
-            renewal.cancel()
-            await asyncio.gather(renewal, return_exceptions=True)
+            await end_tasks([renewal], self.lease_seconds)
             try:
                 await lock.release()
             except LockError:
@@ -114,9 +115,7 @@ class TurnWorkers:
     async def stop(self) -> None:
         for retry in self._scheduled:
             retry.cancel()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await end_tasks(self._tasks, STOP_SECONDS)
         self._tasks = []
 
     def submit(self, conversation_id: int) -> Optional[int]:

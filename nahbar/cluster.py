@@ -22,6 +22,7 @@ import socketio
 from redis.exceptions import RedisError
 
 from helpdesk.presence import RedisPresence
+from helpdesk.tasks import STOP_SECONDS, end_tasks
 from helpdesk.turns import RedisLocks
 from knowledge.base import KnowledgeBase
 from nahbar.settings import Settings, SettingsError
@@ -77,6 +78,18 @@ class RedisEvents(socketio.AsyncRedisManager):
                 await asyncio.sleep(self.RETRY_SECONDS)
 
 
+def redis_client(url: str) -> aioredis.Redis:
+    """The asyncio client every Redis-backed part of a process shares.
+
+    Every wait on it is bounded: redis-py closes a connection after a cancelled or failed
+    command and, without a connect timeout, waits for the close without limit, so a stop
+    (a task cancelled in the middle of a command) could hang on a connection Redis no
+    longer answers on.
+    """
+    return aioredis.Redis.from_url(url, socket_timeout=PING_TIMEOUT * 5, socket_connect_timeout=PING_TIMEOUT * 5,
+                                   health_check_interval=10)
+
+
 class Cluster:
     """This process's share of a deployment of several: Redis-backed parts and their upkeep."""
 
@@ -95,8 +108,7 @@ class Cluster:
     async def connect(cls, settings: Settings) -> "Cluster":
         """The cluster's parts, once Redis has answered; a SettingsError says where it failed."""
         assert settings.redis_url
-        client = aioredis.Redis.from_url(settings.redis_url, socket_timeout=PING_TIMEOUT * 5,
-                                         socket_connect_timeout=PING_TIMEOUT * 5, health_check_interval=10)
+        client = redis_client(settings.redis_url)
         try:
             await client.ping()
         except RedisError as exc:
@@ -118,9 +130,7 @@ class Cluster:
         ]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await end_tasks(self._tasks, STOP_SECONDS)
         await self.redis.close()
 
     async def check(self) -> Optional[str]:

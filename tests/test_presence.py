@@ -8,9 +8,9 @@ import asyncio
 import uuid
 
 import pytest
-import redis.asyncio as aioredis
 
 from helpdesk.presence import LocalPresence, RedisPresence
+from nahbar.cluster import redis_client
 from tests.conftest import REDIS_URL
 
 KINDS = ["local"] + (["redis"] if REDIS_URL else [])
@@ -32,7 +32,7 @@ async def make_process(request):
 
 async def _presences(kind: str):
     prefix = f"nahbar-test-{uuid.uuid4().hex[:8]}"
-    client = aioredis.Redis.from_url(REDIS_URL) if kind == "redis" else None
+    client = redis_client(REDIS_URL) if kind == "redis" else None
     made = []
 
     async def make(grace_seconds: float, lease_seconds: float = 5.0):

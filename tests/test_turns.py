@@ -6,9 +6,9 @@ import uuid
 from contextlib import asynccontextmanager
 
 import pytest
-import redis.asyncio as aioredis
 
 from helpdesk.turns import RedisLocks, TurnWorkers
+from nahbar.cluster import redis_client
 from tests.conftest import REDIS_URL
 
 
@@ -100,7 +100,7 @@ async def test_a_failed_answer_is_tried_again_later(monkeypatch):
 async def test_two_processes_sharing_conversations_never_answer_one_at_the_same_time():
     """Each process's workers take a conversation's lock in Redis first; the one that finds it
     taken looks again shortly, so every message is answered once, in order, by one at a time."""
-    client = aioredis.Redis.from_url(REDIS_URL)
+    client = redis_client(REDIS_URL)
     prefix = f"nahbar-test-{uuid.uuid4().hex[:8]}"
     inbox = Inbox()
     processes = [TurnWorkers(inbox.answer_next, 4, RedisLocks(client, prefix, lease_seconds=5)) for _ in range(2)]
@@ -124,7 +124,7 @@ async def test_two_processes_sharing_conversations_never_answer_one_at_the_same_
 
 @pytest.mark.skipif(not REDIS_URL, reason="needs Redis")
 async def test_a_conversation_locked_by_a_process_that_died_is_answered_once_its_lease_runs_out():
-    client = aioredis.Redis.from_url(REDIS_URL)
+    client = redis_client(REDIS_URL)
     prefix = f"nahbar-test-{uuid.uuid4().hex[:8]}"
     dead = client.lock(f"{prefix}:conversation:7", timeout=1.0)  # taken, never released: the holder was killed
     assert await dead.acquire(blocking=False)
