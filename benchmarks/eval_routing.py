@@ -10,7 +10,8 @@ the action decides where the message goes:
 - feedback: `action_record_feedback` ("thanks for the feedback", although nothing was answered)
 - other: greetings, thanks, "anything else?"
 
-Sets: BANKING77 questions (business, English), the demo shop's customer-worded questions
+Sets: BANKING77 questions (business, English; and the hand-written German ones of
+benchmarks/data/banking77_german.yml), the demo shop's customer-worded questions
 (benchmarks/data/demo_questions.yml, the ones an article answers), the hard cases and the
 requests for a person and complaints of benchmarks/data/routing.yml (none of them a training
 example: checked here). With --baseline-model, the same table for another model (e.g. one
@@ -35,6 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
+from benchmarks.evaldata import german_questions  # noqa: E402
+
 ROUTING = ROOT / "benchmarks" / "data" / "routing.yml"
 DEMO = ROOT / "benchmarks" / "data" / "demo_questions.yml"
 BANKING77 = next((p / "shared" / "data" / "banking77" / "train.csv" for p in (ROOT.parent, ROOT.parent.parent)
@@ -45,7 +48,7 @@ ROUTES = {
     "action_record_feedback": "feedback",
 }
 # Where each set belongs.
-EXPECTED = {"banking77": "knowledge", "demo": "knowledge", "hard business": "knowledge",
+EXPECTED = {"banking77": "knowledge", "banking77 German": "knowledge", "demo": "knowledge", "hard business": "knowledge",
             "request a person": "person", "complaint": "person"}
 
 
@@ -59,6 +62,7 @@ def load_sets(banking77_per_intent: int, seed: int) -> dict[str, list[tuple[str,
             by_intent[row["category"]].append(row["text"].strip())
     sets["banking77"] = [(q, "en") for intent in sorted(by_intent)
                          for q in rng.sample(by_intent[intent], min(banking77_per_intent, len(by_intent[intent])))]
+    sets["banking77 German"] = [(q, "de") for q, _ in german_questions()]
     demo = yaml.safe_load(DEMO.read_text(encoding="utf-8"))["questions"]
     sets["demo"] = [(d["q"], d["lang"]) for d in demo if d["article"] != "none"]
     sets["hard business"] = [(d["q"], d["lang"]) for d in routing["business"]]
