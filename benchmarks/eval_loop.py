@@ -441,6 +441,8 @@ def main() -> None:
     parser.add_argument("--confidence", type=float, default=0.8, help="the bot's answer confidence (vote share; the product's default)")
     parser.add_argument("--clarify", type=float, default=None,
                         help="the bot's clarify share (NAHBAR_CLARIFY_CONFIDENCE; 1: never asks; default: the product's)")
+    parser.add_argument("--compare-clarification", action="store_true",
+                        help="run the bot stage a second time with clarification off (same sample)")
     parser.add_argument("--group-threshold", type=float, default=0.4, help="the bridge's question threshold")
     parser.add_argument("--answer-threshold", type=float, default=0.8,
                         help="the bridge's answer threshold (-1: group by question alone)")
@@ -474,6 +476,9 @@ def main() -> None:
             sample = random.Random(args.seed).sample(heldout, min(args.bot_sample, len(heldout)))
             start = time.perf_counter()
             result["bot_on_heldout_sample"] = asyncio.run(bot_on_heldout(workdir, article_intent, sample, args))
+            if args.compare_clarification and args.clarify < 1.0:  # the same sample, the bot never asking
+                result["bot_without_clarification"] = asyncio.run(bot_on_heldout(
+                    workdir, article_intent, sample, argparse.Namespace(**{**vars(args), "clarify": 1.0})))
             timings[f"{name}: bot on held-out sample"] = time.perf_counter() - start
         report[name] = result
         print_result(name, result)
@@ -494,7 +499,9 @@ def print_result(name: str, result: dict) -> None:
     print(f"  personal data in published articles: {result['personal_data_in_published_articles']['leaked']}")
     print(f"  knowledge search, held-out: top-1 accuracy {kb['top1_accuracy']:.1%}, deflection {kb['deflection']:.1%}, "
           f"precision {kb['precision']:.1%}")
-    if bot:
+    for bot in (result.get("bot_without_clarification"), bot):
+        if not bot:
+            continue
         print(f"  bot (real pipeline), {bot['questions']} held-out, clarify {bot['clarify']}: directly {bot['deflection']:.1%} "
               f"at {bot['precision']:.1%}; with one clarification {bot['answered_with_clarification']:.1%} at "
               f"{bot['precision_with_clarification']:.1%} (clarified {bot['clarified']:.1%}, something else "
