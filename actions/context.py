@@ -22,6 +22,7 @@ class ActionContext:
     base_url: str
     answer_threshold: float
     answer_confidence: float
+    clarify_confidence: float = 1.0  # knowledge.base.choose_candidates; 1 never asks
 
     def article_url(self, slug: str) -> str:
         return article_url(self.base_url, slug)

@@ -83,6 +83,14 @@ def run_tree(questions: list[dict]) -> dict[str, Any]:
                 knowledge.answer(item["q"], item["lang"], threshold, confidence)
                 warm[position] = min(warm[position], time.perf_counter() - started)
         out["warm_seconds"] = warm
+        # With "Did you mean …?" (a tree that has it): the answer, or the articles offered as buttons.
+        clarify = getattr(Settings, "clarify_confidence", None)
+        if clarify is not None and hasattr(knowledge, "decide"):
+            out["clarify"] = clarify
+            out["decisions"] = [
+                {"answer": d.best.article.slug if d.best else None, "choices": [h.article.slug for h in d.choices]}
+                for d in (knowledge.decide(item["q"], item["lang"], threshold, confidence, clarify) for item in questions)
+            ]
         out["top"] = [(hits[0].article.slug if (hits := knowledge.search(item["q"], item["lang"], 1)) else None)
                       for item in questions]
         out["sweep"] = {
@@ -121,6 +129,30 @@ def score(questions: list[dict], answers: list[Optional[str]], twins: dict[str, 
     total = {key: sum(row[key] for row in figures.values()) for key in ("right", "wrong", "unanswered", "scope",
                                                                         "none", "refused")}
     return {**figures, "all": total}
+
+
+def score_clarified(questions: list[dict], decisions: list[dict], twins: dict[str, str]) -> dict:
+    """Answered directly (right/wrong), after one clarification (a simulated customer picks the
+    labelled article if it is among the buttons, else "something else"), or not at all; and for
+    questions no article answers, refused (neither answered nor asked about)."""
+    row = {"right": 0, "wrong": 0, "clarified": 0, "something_else": 0, "unanswered": 0, "scope": 0, "none": 0,
+           "refused": 0, "none_asked": 0}
+    for item, decision in zip(questions, decisions):
+        expected, answer, choices = item["article"], decision["answer"], decision["choices"]
+        if expected == "none":
+            row["none"] += 1
+            row["refused"] += answer is None and not choices
+            row["none_asked"] += bool(choices)
+            continue
+        row["scope"] += 1
+        good = {expected, twins[expected]}
+        if answer is not None:
+            row["right" if answer in good else "wrong"] += 1
+        elif good & set(choices):
+            row["clarified"] += 1
+        else:
+            row["something_else" if choices else "unanswered"] += 1
+    return row
 
 
 def _pct(part: int, whole: int) -> str:
@@ -176,6 +208,15 @@ def main() -> None:
         print_table("same language (all articles loaded)", score(questions, result["answers"], twins))
         top = score(questions, result["top"], twins)["all"]
         print(f"  best search result right (top-1, own language, answered or not): {_pct(top['right'], top['scope'])}")
+        if "decisions" in result:
+            row = score_clarified(questions, result["decisions"], twins)
+            answered = row["right"] + row["wrong"] + row["clarified"]
+            print(f"\nwith clarification (clarify share {result['clarify']}): answered {_pct(answered, row['scope'])} "
+                  f"(directly right {_pct(row['right'], row['scope'])}, wrong {_pct(row['wrong'], row['scope'])}, "
+                  f"after one clarification {_pct(row['clarified'], row['scope'])}) at precision "
+                  f"{_pct(row['right'] + row['clarified'], answered)}; something else {_pct(row['something_else'], row['scope'])}, "
+                  f"not answered {_pct(row['unanswered'], row['scope'])}; none refused {_pct(row['refused'], row['none'])} "
+                  f"(asked about {row['none_asked']} of {row['none']})")
         print_table("cross-lingual (only the other language's articles loaded)",
                     score(questions, result["crossed"], twins, crossed=True), none=False)
         print("\nsweep (all): threshold/vote share -> right, wrong, none refused")

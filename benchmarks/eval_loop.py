@@ -35,6 +35,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
+from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -213,18 +214,56 @@ def leaks(knowledge, injected: list[str]) -> dict[str, object]:
 
 
 CONFIDENCE_SWEEP = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+CLARIFY_SWEEP = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)  # 1.0: the bot never asks "Did you mean …?"
+
+
+def decision(own, every, threshold: float, confidence: float, clarify: float):
+    """`KnowledgeBase.decide` on hits already found (own language, then all): (answer, choices)."""
+    from knowledge.base import choose_answer, choose_candidates
+
+    best = choose_answer(own, threshold, confidence) or choose_answer(every, threshold, confidence)
+    if best is not None:
+        return best, []
+    return None, (choose_candidates(own, threshold, clarify) or choose_candidates(every, threshold, clarify))
+
+
+def outcomes(rows, article_intent: dict[int, str], threshold: float, confidence: float, clarify: float) -> dict:
+    """Answered directly (right/wrong), after one clarification (a simulated customer picks the
+    right article if it is among the buttons, else "something else"), or refused."""
+    counts = Counter()
+    for own, every, intent in rows:
+        best, choices = decision(own, every, threshold, confidence, clarify)
+        if best is not None:
+            counts["direct_right" if article_intent.get(best.article.id) == intent else "direct_wrong"] += 1
+        elif any(article_intent.get(c.article.id) == intent for c in choices):
+            counts["clarified"] += 1
+        elif choices:
+            counts["something_else"] += 1
+        else:
+            counts["refused"] += 1
+    n = len(rows)
+    answered = counts["direct_right"] + counts["direct_wrong"] + counts["clarified"]
+    return {"clarify": clarify, "confidence": confidence,
+            **{key: round(counts[key] / n, 4) for key in ("direct_right", "direct_wrong", "clarified", "something_else",
+                                                          "refused")},
+            "answered": round(answered / n, 4),
+            "precision": round((counts["direct_right"] + counts["clarified"]) / max(1, answered), 4)}
 
 
 def kb_accuracy(knowledge, article_intent: dict[int, str], heldout, args, language: str = "en") -> dict[str, object]:
     """Top-1 accuracy of search, and the bot's decision rule (cosine floor + vote confidence)
-    at the configured confidence and across a sweep, as deflection and precision."""
+    at the configured confidence and across a sweep, as deflection and precision; and the same
+    with clarification ("Did you mean …?") at each clarify share."""
     from knowledge.base import choose_answer
 
     rows = []
+    searched = []
     for question, intent in heldout:
         vector = knowledge.encoder.encode([question])  # once, as the bot's action does
-        hits = (knowledge.search_vector(vector, language, 1, question)
-                or knowledge.search_vector(vector, None, 1, question))
+        own = knowledge.search_vector(vector, language, 10, question)
+        every = knowledge.search_vector(vector, None, 10, question)
+        searched.append((own, every, intent))
+        hits = own or every
         rows.append((hits[0] if hits else None, bool(hits) and article_intent.get(hits[0].article.id) == intent))
     n = len(rows)
 
@@ -236,7 +275,10 @@ def kb_accuracy(knowledge, article_intent: dict[int, str], heldout, args, langua
     chosen = operating_point(args.confidence)
     return {"questions": n, "top1_accuracy": round(sum(ok for _, ok in rows) / n, 4),
             "deflection": chosen["deflection"], "precision": chosen["precision"],
-            "sweep": [operating_point(c) for c in CONFIDENCE_SWEEP]}
+            "sweep": [operating_point(c) for c in CONFIDENCE_SWEEP],
+            "clarification": outcomes(searched, article_intent, args.threshold, args.confidence, args.clarify),
+            "clarify_sweep": [outcomes(searched, article_intent, args.threshold, c, share)
+                              for c in (0.7, 0.8, 0.9) for share in CLARIFY_SWEEP]}
 
 
 def baselines(encoder, train, heldout) -> dict[str, float]:
@@ -314,7 +356,11 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
 
 
 async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, args) -> dict[str, float]:
-    """The held-out questions through the real conversation service: Rasa, actions, database."""
+    """The held-out questions through the real conversation service: Rasa, actions, database.
+
+    When the bot asks "Did you mean …?", a simulated customer clicks the button of the
+    question's article if it is there, else "something else" (as the widget sends a payload).
+    """
     from bot.logs import quiet_rasa_logging
     from helpdesk.conversations import new_token
     from helpdesk.service import Session
@@ -325,32 +371,63 @@ async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, 
     settings = replace(Settings.from_env({}), data_dir=workdir, database_url=f"sqlite:///{workdir / 'eval.db'}",
                        rasa_model=ensure_model(Path(__file__).resolve().parent.parent / "models"),
                        embedding_model=args.model, answer_threshold=args.threshold,
-                       answer_confidence=args.confidence, bridge_interval_minutes=0, purge_interval_hours=0)
+                       answer_confidence=args.confidence, clarify_confidence=args.clarify,
+                       bridge_interval_minutes=0, purge_interval_hours=0)
     parts = await build_parts(settings)
     quiet_rasa_logging()
     slug_to_id = {a.slug: a.id for a in parts.knowledge.articles("published")}
-    answered = correct = 0
+    counts: Counter = Counter()
     latencies = []
+
+    async def say(session, text: str) -> list:
+        seen = {m.id for m in await parts.service.history(session)}
+        await parts.service.accept(session, text)  # stored, then answered by the conversation service
+        await parts.service.answer_next(session.conversation.id)
+        return [m for m in await parts.service.history(session) if m.sender == "bot" and m.id not in seen]
+
+    def linked(replies) -> Optional[str]:
+        links = [m.group(1) for r in replies for m in [re.search(r"/kb/([a-z0-9-]+)", r.text)] if m]
+        return links[0] if links else None
+
     try:
         for question, intent in sample:
             session = Session(new_token())
             start = time.perf_counter()
-            await parts.service.accept(session, question)  # stored, then answered by the conversation service
-            await parts.service.answer_next(session.conversation.id)
+            replies = await say(session, question)
             latencies.append(time.perf_counter() - start)
-            replies = [m for m in await parts.service.history(session) if m.sender == "bot"]
-            links = [m.group(1) for r in replies for m in [re.search(r"/kb/([a-z0-9-]+)", r.text)] if m]
-            if links:
-                answered += 1
-                correct += article_intent.get(slug_to_id.get(links[0])) == intent
+            slug = linked(replies)
+            if slug is not None:
+                counts["direct_right" if article_intent.get(slug_to_id.get(slug)) == intent else "direct_wrong"] += 1
+                continue
+            buttons = [b for r in replies for b in (r.data or {}).get("buttons", ())]
+            offered = {m.group(1): b["payload"] for b in buttons
+                       for m in [re.search(r'"article": "([a-z0-9-]+)"', b["payload"])] if m}
+            if not offered:
+                counts["refused"] += 1
+                continue
+            right = next((payload for slug, payload in offered.items()
+                          if article_intent.get(slug_to_id.get(slug)) == intent), None)
+            if right is None:
+                await say(session, "/deny")  # "something else": a person is offered, the question is a gap
+                counts["something_else"] += 1
+                continue
+            slug = linked(await say(session, right))
+            counts["clarified" if slug and article_intent.get(slug_to_id.get(slug)) == intent else "clarified_failed"] += 1
     finally:
         await parts.service.stop()
         parts.brain.close()
         parts.engine.dispose()
     latencies.sort()
     n = len(sample)
-    return {"questions": n, "deflection": round(answered / n, 4), "precision": round(correct / max(1, answered), 4),
-            "accuracy": round(correct / n, 4), "p50_ms": round(latencies[n // 2] * 1000, 1),
+    answered = counts["direct_right"] + counts["direct_wrong"] + counts["clarified"]
+    return {"questions": n, "clarify": args.clarify,
+            **{key: round(counts[key] / n, 4) for key in ("direct_right", "direct_wrong", "clarified", "something_else",
+                                                          "clarified_failed", "refused")},
+            "deflection": round((counts["direct_right"] + counts["direct_wrong"]) / n, 4),
+            "precision": round(counts["direct_right"] / max(1, counts["direct_right"] + counts["direct_wrong"]), 4),
+            "answered_with_clarification": round(answered / n, 4),
+            "precision_with_clarification": round((counts["direct_right"] + counts["clarified"]) / max(1, answered), 4),
+            "accuracy": round(counts["direct_right"] / n, 4), "p50_ms": round(latencies[n // 2] * 1000, 1),
             "p99_ms": round(latencies[min(n - 1, int(n * 0.99))] * 1000, 1)}
 
 
@@ -362,6 +439,10 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=3)
     parser.add_argument("--threshold", type=float, default=0.55, help="the bot's answer threshold")
     parser.add_argument("--confidence", type=float, default=0.8, help="the bot's answer confidence (vote share; the product's default)")
+    parser.add_argument("--clarify", type=float, default=None,
+                        help="the bot's clarify share (NAHBAR_CLARIFY_CONFIDENCE; 1: never asks; default: the product's)")
+    parser.add_argument("--compare-clarification", action="store_true",
+                        help="run the bot stage a second time with clarification off (same sample)")
     parser.add_argument("--group-threshold", type=float, default=0.4, help="the bridge's question threshold")
     parser.add_argument("--answer-threshold", type=float, default=0.8,
                         help="the bridge's answer threshold (-1: group by question alone)")
@@ -373,13 +454,16 @@ def main() -> None:
     parser.add_argument("--out", default="benchmarks/results/eval_loop.json")
     args = parser.parse_args()
     from knowledge.embeddings import load_encoder
+    from nahbar.settings import Settings
+
+    args.clarify = Settings.clarify_confidence if args.clarify is None else args.clarify
 
     stream, heldout = load(args.data, args.seed, args.heldout_share)
     stream = stream[:args.stream_limit] if args.stream_limit else stream
     heldout = heldout[:args.heldout_limit] if args.heldout_limit else heldout
     timings: dict[str, float] = {}
     report: dict[str, object] = {"seed": args.seed, "stream": len(stream), "heldout": len(heldout), "k": args.k,
-                                 "threshold": args.threshold, "confidence": args.confidence, "group_threshold": args.group_threshold,
+                                 "threshold": args.threshold, "confidence": args.confidence, "clarify": args.clarify, "group_threshold": args.group_threshold,
                                  "answer_threshold": args.answer_threshold, "model": args.model, "published_reference": PUBLISHED}
     ten = per_intent(stream, 10)
     variants = {"ten": ("10 examples per intent", ten), "all": ("all stream data", stream)}
@@ -392,6 +476,9 @@ def main() -> None:
             sample = random.Random(args.seed).sample(heldout, min(args.bot_sample, len(heldout)))
             start = time.perf_counter()
             result["bot_on_heldout_sample"] = asyncio.run(bot_on_heldout(workdir, article_intent, sample, args))
+            if args.compare_clarification and args.clarify < 1.0:  # the same sample, the bot never asking
+                result["bot_without_clarification"] = asyncio.run(bot_on_heldout(
+                    workdir, article_intent, sample, argparse.Namespace(**{**vars(args), "clarify": 1.0})))
             timings[f"{name}: bot on held-out sample"] = time.perf_counter() - start
         report[name] = result
         print_result(name, result)
@@ -412,13 +499,24 @@ def print_result(name: str, result: dict) -> None:
     print(f"  personal data in published articles: {result['personal_data_in_published_articles']['leaked']}")
     print(f"  knowledge search, held-out: top-1 accuracy {kb['top1_accuracy']:.1%}, deflection {kb['deflection']:.1%}, "
           f"precision {kb['precision']:.1%}")
-    if bot:
-        print(f"  bot (real pipeline), {bot['questions']} held-out: deflection {bot['deflection']:.1%}, "
-              f"precision {bot['precision']:.1%}, accuracy {bot['accuracy']:.1%}, p50 {bot['p50_ms']} ms")
+    for bot in (result.get("bot_without_clarification"), bot):
+        if not bot:
+            continue
+        print(f"  bot (real pipeline), {bot['questions']} held-out, clarify {bot['clarify']}: directly {bot['deflection']:.1%} "
+              f"at {bot['precision']:.1%}; with one clarification {bot['answered_with_clarification']:.1%} at "
+              f"{bot['precision_with_clarification']:.1%} (clarified {bot['clarified']:.1%}, something else "
+              f"{bot['something_else']:.1%}, wrong {bot['direct_wrong']:.1%}, refused {bot['refused']:.1%}), "
+              f"p50 {bot['p50_ms']} ms")
     print(f"  baselines: 1-NN {base['nearest_neighbour']:.1%}, logistic regression {base['logistic_regression']:.1%}")
     print(f"  German questions vs English articles: top-1 {result['german_check']['top1_accuracy']:.1%}")
     print("  search + the bot's rule by confidence: " + ", ".join(
         f"{p['confidence']}: {p['deflection']:.1%} at {p['precision']:.1%}" for p in kb["sweep"]))
+    print("  with clarification (confidence / clarify share: answered at precision = direct right + wrong + clarified; "
+          "something else; refused):")
+    for p in kb["clarify_sweep"]:
+        print(f"    {p['confidence']} / {p['clarify']}: {p['answered']:.1%} at {p['precision']:.1%} = "
+              f"{p['direct_right']:.1%} + {p['direct_wrong']:.1%} + {p['clarified']:.1%}; "
+              f"{p['something_else']:.1%}; {p['refused']:.1%}")
 
 
 if __name__ == "__main__":

@@ -66,10 +66,13 @@ Anonymize = Callable[[str, Optional[str]], str]
 
 
 def anonymize_misses(knowledge: KnowledgeBase, anonymize: Anonymize, limit: int = 1000) -> int:
-    """Replace the raw words of missed questions by their anonymized form, in the database."""
+    """Replace the raw words of missed questions, and of questions whose customer picked an
+    article after "Did you mean …?", by their anonymized form, in the database."""
     raw = knowledge.raw_misses(limit)
     knowledge.replace_miss_words({miss_id: anonymize(words, language) for miss_id, words, language in raw})
-    return len(raw)
+    picked = knowledge.raw_clarifications(limit)
+    knowledge.replace_clarification_words({row_id: anonymize(words, language) for row_id, words, language in picked})
+    return len(raw) + len(picked)
 
 
 @dataclass(frozen=True)

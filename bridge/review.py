@@ -28,7 +28,8 @@ class ReviewError(ValueError):
 
 
 # The audit log's actions, shown as words on the audit page (translated there).
-ACTIONS = (N_("approve"), N_("reject"), N_("merge"), N_("phrasings"))
+ACTIONS = (N_("approve"), N_("reject"), N_("merge"), N_("phrasings"), N_("dismiss"))
+NOT_SHOWN = "[not shown"  # what `Bridge.anonymize_words` shows for words that still looked personal
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,51 @@ class Review:
         with self.engine.begin() as conn:
             conn.execute(update(groups).where(groups.c.id == group_id).values(size_at_decision=len(members), updated_at=utcnow()))
         self._audit(actor, "phrasings", group_id, article.slug, _snapshot(article), _snapshot(result.article), None)
+
+    def chosen_wordings(self) -> list[dict[str, Any]]:
+        """Questions customers asked in their own words and then answered themselves, by picking
+        an article after the bot's "Did you mean …?": anonymized, one row per article and
+        wording, most customers first. Only offered, never added by themselves."""
+        picks = self.knowledge.clarifications()
+        published = self.knowledge.published_by_ids({p["article_id"] for p in picks})
+        rows: dict[tuple[int, str], dict[str, Any]] = {}
+        for pick in picks:
+            article = published.get(pick["article_id"])
+            if article is None or pick["query"].startswith(NOT_SHOWN):
+                continue
+            row = rows.setdefault((article.id, pick["query"]), {"article": article, "wording": pick["query"], "who": set()})
+            row["who"].add(pick["asker"] or f"pick:{pick['id']}")
+        return sorted(({"article": r["article"], "wording": r["wording"], "customers": len(r["who"])}
+                       for r in rows.values()), key=lambda r: (-r["customers"], r["article"].question, r["wording"]))
+
+    def add_chosen_wording(self, article_id: int, wording: str, actor: str) -> None:
+        """Make a chosen wording a phrasing of its article (search finds the article by it then).
+
+        The same rule as for the bridge's wordings (bridge.shared_words): a word fewer than k
+        customers who picked this article wrote, that is rare in the language and not in the
+        article, or may be a name, keeps the wording out.
+        """
+        article = self.knowledge.published_by_ids([article_id]).get(article_id)
+        picks = [p for p in self.knowledge.clarifications() if p["article_id"] == article_id]
+        if article is None or not any(p["query"] == wording for p in picks):
+            raise ReviewError(_("That suggestion was taken care of already."))
+        words = SharedWords(((p["asker"] or f"pick:{p['id']}", p["query"]) for p in picks), self.min_customers,
+                            SharedWords.vocabulary_of((article.question, article.answer)))
+        if wording.startswith(NOT_SHOWN) or not words.check(wording, article.language).public:
+            raise ReviewError(_("This wording has words too few customers wrote, which may be personal; "
+                                "it was not added. Add your own phrasing in the article instead."))
+        phrasings = _with_wordings(self.knowledge.alternatives(article.id), [wording], article.question)
+        data = ArticleInput(article.slug, article.language, article.question, article.answer, article.topic,
+                            article.tags, "published", article.origin, phrasings)
+        result = self.knowledge.save(data, actor=actor, note="a customer's wording, chosen after \"Did you mean\"")
+        self.knowledge.remove_clarifications(article_id, wording)
+        self._audit(actor, "phrasings", None, article.slug, _snapshot(article), _snapshot(result.article), None)
+
+    def dismiss_chosen_wording(self, article_id: int, wording: str, actor: str) -> None:
+        article = self.knowledge.published_by_ids([article_id]).get(article_id)
+        if not self.knowledge.remove_clarifications(article_id, wording):
+            raise ReviewError(_("That suggestion was taken care of already."))
+        self._audit(actor, "dismiss", None, article.slug if article else None, None, None, None)
 
     def draft(self, group_id: int) -> dict[str, Any]:
         with self.engine.connect() as conn:
@@ -247,7 +293,7 @@ class Review:
             if not moved:
                 raise ReviewError(_("Another editor decided this draft a moment ago."))
 
-    def _audit(self, actor: str, action: str, group_id: int, slug: Optional[str], before: Any, after: Any,
+    def _audit(self, actor: str, action: str, group_id: Optional[int], slug: Optional[str], before: Any, after: Any,
                reason: Optional[str]) -> None:
         with self.engine.begin() as conn:
             conn.execute(insert(audit).values(actor=actor, action=action, group_id=group_id, article_slug=slug,

@@ -47,6 +47,8 @@ DONE = {
     "merged": N_("The draft is merged into the article."),
     "phrasings": N_("The customers' wordings now find the article."),
     "gone": N_("That suggestion was taken care of already."),
+    "wording": N_("The customer's wording now finds the article."),
+    "dismissed": N_("The wording is dismissed."),
 }
 # An article's status as the audit log shows it (knowledge.schema.STATUSES), translated there.
 ARTICLE_STATUSES = (N_("draft"), N_("published"), N_("withdrawn"))
@@ -78,6 +80,8 @@ class EditorConsole:
             web.post("/drafts/{group_id:\\d+}/merge", self.merge),
             web.post("/run", self.run),
             web.post("/updates/{group_id:\\d+}", self.add_phrasings),
+            web.post("/choices/{article_id:\\d+}/add", self.add_chosen_wording),
+            web.post("/choices/{article_id:\\d+}/dismiss", self.dismiss_chosen_wording),
             web.get("/gaps", self.gaps),
             web.get("/audit", self.audit),
         ])
@@ -108,6 +112,7 @@ class EditorConsole:
                             items=await asyncio.to_thread(self.review.queue),
                             updates=await asyncio.to_thread(self.review.suggested_updates),
                             held_back=await asyncio.to_thread(self.review.held_back),
+                            chosen=await asyncio.to_thread(self._chosen_wordings),
                             last_run=await asyncio.to_thread(self.runs.latest), **extra)
 
     async def add_phrasings(self, request: web.Request) -> web.Response:
@@ -117,6 +122,33 @@ class EditorConsole:
         except ReviewError:
             raise web.HTTPSeeOther("/editor?done=gone")
         raise web.HTTPSeeOther("/editor?done=phrasings")
+
+    def _chosen_wordings(self) -> list[dict[str, Any]]:
+        # Picks recorded since the last bridge run are anonymized first, as the gap list's misses are.
+        raw = self.knowledge.raw_clarifications()
+        if raw:
+            anonymize = self.runs.bridge.anonymize_words
+            self.knowledge.replace_clarification_words({row_id: anonymize(words, language)
+                                                        for row_id, words, language in raw})
+        return self.review.chosen_wordings()
+
+    async def add_chosen_wording(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        try:
+            await asyncio.to_thread(self.review.add_chosen_wording, int(request.match_info["article_id"]),
+                                    str(form.get("wording", "")), request[STAFF_SESSION].user.username)
+        except ReviewError as exc:
+            return await self._queue_page(request, status=409, done="", busy=str(exc))
+        raise web.HTTPSeeOther("/editor?done=wording")
+
+    async def dismiss_chosen_wording(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        try:
+            await asyncio.to_thread(self.review.dismiss_chosen_wording, int(request.match_info["article_id"]),
+                                    str(form.get("wording", "")), request[STAFF_SESSION].user.username)
+        except ReviewError:
+            raise web.HTTPSeeOther("/editor?done=gone")
+        raise web.HTTPSeeOther("/editor?done=dismissed")
 
     async def draft(self, request: web.Request, error: str = "", status: int = 200) -> web.Response:
         group_id = int(request.match_info["group_id"])

@@ -22,7 +22,7 @@ from typing import Any, Awaitable, Callable, Optional, TypeVar
 from actions import markers
 from bot.brain import Brain, BotReply
 from bot.language import SUPPORTED, detect_language
-from bot.text import START_COMMANDS, MessageError, validate_text
+from bot.text import START_COMMANDS, MessageError, is_command, validate_text
 from helpdesk.conversations import Conversation, ConversationStore, StoredMessage, new_token
 from helpdesk.core import Helpdesk
 from helpdesk.protocol import bot_uttered_payload
@@ -181,7 +181,10 @@ class ConversationService:
         if session.conversation is None and self.workers.backlog >= self.settings.max_waiting:
             raise MessageError("busy", N_("Very many customers are writing right now. Please try again in a few minutes."))
         previous = session.conversation.language if session.conversation else None
-        language = detect_language(text, previous or session.language_hint) or "en"
+        # A button's payload (`/ask_question{"article": "versand-dauer"}`) is no language: a slug's
+        # words must not switch an English customer to German.
+        language = (previous or session.language_hint if is_command(text)
+                    else detect_language(text, previous or session.language_hint)) or "en"
         if session.conversation is None:
             session.conversation = await asyncio.to_thread(
                 self.store.find_or_create, session.token, language, START_COMMANDS

@@ -99,6 +99,51 @@ def choose_answer(hits: list[SearchHit], threshold: float, confidence: float) ->
     return top
 
 
+# Clarification: when no article is clearly ahead, the bot may ask "Did you mean …?" with a
+# button per article. Offered are the top articles (at most MAX_CHOICES, at least two) that
+# are close enough to answer (score ≥ the answer threshold) and each hold a real part of the
+# vote (≥ MIN_CHOICE_SHARE), once together they hold `clarify` of it: the customer is then
+# asking about one of them, and picking it is cheaper than a hand-over. Chosen on
+# benchmarks/eval_loop.py (BANKING77) and eval_demo.py (off-topic questions must still be
+# refused): a lower score floor or share asked about more questions nobody covers; a higher
+# share found fewer right articles (README, "Clarification").
+MAX_CHOICES = 3
+MIN_CHOICE_SHARE = 0.1
+
+
+def choose_candidates(hits: list[SearchHit], threshold: float, clarify: float) -> list[SearchHit]:
+    """The 2–3 articles worth asking the customer about, or [] when asking would not help.
+
+    Only for a question `choose_answer` turned away: the rule needs no single article to be
+    ahead, only that a few close ones together account for most of the vote. `clarify` ≥ 1
+    turns clarification off.
+    """
+    if clarify >= 1.0:
+        return []
+    chosen: list[SearchHit] = []
+    share = 0.0
+    for hit in hits[:MAX_CHOICES]:
+        if hit.score < threshold or hit.confidence < MIN_CHOICE_SHARE:
+            break
+        chosen.append(hit)
+        share += hit.confidence
+        if share >= clarify and len(chosen) >= 2:
+            return chosen
+    return []
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the bot does with a question: answer it, ask which article was meant, or neither."""
+
+    best: Optional[SearchHit] = None
+    choices: tuple[SearchHit, ...] = ()  # when not answered: the articles to offer as buttons
+
+    @property
+    def kind(self) -> str:
+        return "answer" if self.best else "clarify" if self.choices else "miss"
+
+
 @dataclass(frozen=True)
 class ImportReport:
     created: int
@@ -322,28 +367,72 @@ class KnowledgeBase:
     def purge_misses(self, before: datetime, dry_run: bool = False) -> int:
         return self._store.purge_misses(before, dry_run)
 
+    def clarifications(self, limit: int = 500) -> list[dict]:
+        """Customers' questions with the article they picked after "Did you mean …?" (anonymized ones)."""
+        return self._store.clarifications(limit)
+
+    def raw_clarifications(self, limit: int = 1000) -> list[tuple[int, str, Optional[str]]]:
+        return self._store.raw_clarifications(limit)
+
+    def replace_clarification_words(self, replaced: dict[int, str]) -> None:
+        self._store.replace_clarification_words(replaced)
+
+    def remove_clarifications(self, article_id: int, query: str) -> int:
+        return self._store.remove_clarifications(article_id, query)
+
     # -- answering -------------------------------------------------------------------
 
     def answer(self, question: str, language: str, threshold: float, confidence: float,
                source: str = "bot", asker: Optional[str] = None) -> Optional[SearchHit]:
-        """The article to answer a customer with, or None, and then the question is logged as a miss.
+        """The article to answer a customer with, or None, and then the question is logged as a miss."""
+        return self.decide(question, language, threshold, confidence, 1.0, source, asker).best
+
+    def decide(self, question: str, language: str, threshold: float, confidence: float, clarify: float,
+               source: str = "bot", asker: Optional[str] = None) -> Decision:
+        """Answer, ask which of a few close articles was meant (`choose_candidates`), or neither;
+        only neither is logged as a miss at once (a clarification is, if the customer picks
+        none of the articles: `clarification_declined`).
 
         Articles in the customer's language are ranked among themselves first, so that a
         German article's English twin does not split the vote; only when none is good enough
-        is every language considered, since an English answer beats none.
+        is every language considered, since an English answer beats none. Choices, too, come
+        from the customer's language first.
         """
         question = question.strip()
         if not question:
-            return None
+            return Decision()
         vector = self.encoder.encode([question])
-        best = choose_answer(self.search_vector(vector, language, 10, question), threshold, confidence)
+        own = self.search_vector(vector, language, 10, question)
+        best = choose_answer(own, threshold, confidence)
         if best is not None:
-            return best
+            return Decision(best)
         every = self.search_vector(vector, None, 10, question)
         best = choose_answer(every, threshold, confidence)
-        if best is None:
-            self._miss(question, language, every[0].score if every else None, source, asker)
-        return best
+        if best is not None:
+            return Decision(best)
+        choices = choose_candidates(own, threshold, clarify) or choose_candidates(every, threshold, clarify)
+        if choices:
+            return Decision(choices=tuple(choices))
+        self._miss(question, language, every[0].score if every else None, source, asker)
+        return Decision()
+
+    def clarification_chosen(self, question: str, language: Optional[str], slug: str,
+                             asker: Optional[str]) -> Optional[Article]:
+        """The customer picked this article among the bot's choices: it answers them, and
+        their question is kept as a wording editors may add to it. None if it is no longer published."""
+        article = self._store.get(slug)
+        if article is None:
+            return None
+        question = question.strip()
+        if question and question != article.question:
+            self._store.record_clarification(article.id, question, language, asker)
+        return article
+
+    def clarification_declined(self, question: str, language: Optional[str], asker: Optional[str],
+                               best: Optional[float] = None) -> None:
+        """None of the offered articles was it: a gap, as when the bot had no answer."""
+        if question.strip():
+            self._miss(question.strip(), language, best, "bot", asker)
 
     def lookup(self, query: str, language: Optional[str], k: int, source: str, miss_below: float) -> list[SearchHit]:
         """`search` for a person on the site or the API: a query whose best hit stays below

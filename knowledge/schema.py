@@ -106,3 +106,20 @@ search_misses = Table(
     Column("anonymized", Boolean, nullable=True),
     Index("ix_kb_search_misses_asker", "asker"),
 )
+
+# Which article a customer picked when the bot asked "Did you mean …?": their question is a
+# wording of that article, offered to editors to add (never published by itself). Like a
+# miss, the words are raw until anonymized, and the asker lets an erasure find them.
+clarifications = Table(
+    "kb_clarifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("kb_articles.id", ondelete="CASCADE"), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("language", String(2), nullable=True),
+    Column("asker", String(64), nullable=True),
+    Column("anonymized", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_kb_clarifications_asker", "asker"),
+    Index("ix_kb_clarifications_article", "article_id"),
+)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 
 from knowledge.articles import Article, ArticleError, ArticleInput
-from knowledge.schema import article_versions, articles, feedback, metadata, phrasings, search_misses
+from knowledge.schema import article_versions, articles, clarifications, feedback, metadata, phrasings, search_misses
 
 
 def utcnow() -> datetime:
@@ -215,6 +215,54 @@ class ArticleStore:
     def forget_asker(conn: Connection, asker: str) -> int:
         """Remove what one asker's searches left (part of erasing a customer's data, in the caller's transaction)."""
         return conn.execute(delete(search_misses).where(search_misses.c.asker == asker)).rowcount
+
+    @staticmethod
+    def forget_asker_choices(conn: Connection, asker: str) -> int:
+        """Remove one asker's picks among the bot's choices (erasure, in the caller's transaction)."""
+        return conn.execute(delete(clarifications).where(clarifications.c.asker == asker)).rowcount
+
+    def record_clarification(self, article_id: int, query_text: str, language: Optional[str],
+                             asker: Optional[str]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(clarifications).values(
+                article_id=article_id, query=query_text[:500], language=language, asker=asker, anonymized=False,
+                created_at=utcnow()))
+
+    def raw_clarifications(self, limit: int = 1000) -> list[tuple[int, str, Optional[str]]]:
+        """(id, query, language) of picks whose words were not anonymized yet, newest first."""
+        query = (select(clarifications.c.id, clarifications.c.query, clarifications.c.language)
+                 .where(clarifications.c.anonymized.is_(False)).order_by(clarifications.c.id.desc()).limit(limit))
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(query)]
+
+    def replace_clarification_words(self, replaced: dict[int, str]) -> None:
+        if not replaced:
+            return
+        with self.engine.begin() as conn:
+            for row_id, words in replaced.items():
+                conn.execute(update(clarifications).where(clarifications.c.id == row_id)
+                             .values(query=words[:500], anonymized=True))
+
+    def clarifications(self, limit: int = 500) -> list[dict]:
+        """Anonymized picks of published articles, newest first (raw ones wait for anonymization)."""
+        query = (select(clarifications.c.id, clarifications.c.article_id, clarifications.c.query,
+                        clarifications.c.language, clarifications.c.asker, clarifications.c.created_at)
+                 .join(articles, articles.c.id == clarifications.c.article_id)
+                 .where(clarifications.c.anonymized.is_(True), articles.c.status == "published")
+                 .order_by(clarifications.c.id.desc()).limit(limit))
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def remove_clarifications(self, article_id: int, query_text: str) -> int:
+        """An editor decided on this wording of the article: every pick of it leaves the list."""
+        with self.engine.begin() as conn:
+            return conn.execute(delete(clarifications).where(
+                clarifications.c.article_id == article_id, clarifications.c.query == query_text)).rowcount
+
+    def purge_clarifications(self, before: datetime, dry_run: bool = False) -> int:
+        """Picks older than `before` (the gap list's retention period), removed or only counted."""
+        with self.engine.begin() as conn:
+            return remove_before(conn, clarifications.c.created_at, before, dry_run)
 
     def purge_misses(self, before: datetime, dry_run: bool = False) -> int:
         """Misses older than `before` (the gap list's retention period), removed or only counted."""

@@ -335,7 +335,8 @@ def cmd_customer_erase(args: argparse.Namespace) -> int:
     for conversation in found:
         erased = data.erase(conversation.id, f"command line ({args.actor})")
         print(f"erased #{erased.conversation_id}: {erased.messages} messages, {erased.tracker_events} bot memory events, "
-              f"{erased.missed_questions} missed questions; drafts withdrawn {erased.drafts_withdrawn}, "
+              f"{erased.missed_questions} missed questions, {erased.articles_chosen} articles chosen; "
+              f"drafts withdrawn {erased.drafts_withdrawn}, "
               f"redrafted {erased.drafts_redrafted}")
     return 0
 

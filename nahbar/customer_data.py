@@ -67,11 +67,12 @@ class Erased:
     missed_questions: int
     drafts_withdrawn: int
     drafts_redrafted: int
+    articles_chosen: int = 0  # the customer's picks among the bot's "Did you mean …?" choices
 
     def details(self) -> dict[str, int]:
         return {"messages": self.messages, "tracker_events": self.tracker_events,
                 "missed_questions": self.missed_questions, "drafts_withdrawn": self.drafts_withdrawn,
-                "drafts_redrafted": self.drafts_redrafted}
+                "drafts_redrafted": self.drafts_redrafted, "articles_chosen": self.articles_chosen}
 
 
 @dataclass
@@ -113,7 +114,9 @@ class CustomerData:
             messages = CustomerRecords.delete(conn, found.id)
             forgotten = forget_pairs(conn, [found.id], self.min_customers)
             missed = ArticleStore.forget_asker(conn, found.public_id)
-            erased = Erased(found.id, messages, tracker_events, missed, len(forgotten.withdraw), len(forgotten.redraft))
+            chosen = ArticleStore.forget_asker_choices(conn, found.public_id)
+            erased = Erased(found.id, messages, tracker_events, missed, len(forgotten.withdraw), len(forgotten.redraft),
+                            chosen)
             CustomerRecords.log(conn, action, found.id, actor, erased.details())
         if forgotten.withdraw or forgotten.redraft:
             try:
@@ -159,6 +162,8 @@ class CustomerData:
         if stray and not dry_run:
             self.trackers.erase(stray)
         report.counts["unanswered questions (gap list)"] = ArticleStore(self.engine).purge_misses(
+            now - self.retention.gap_events, dry_run)
+        report.counts["articles customers chose (suggested wordings)"] = ArticleStore(self.engine).purge_clarifications(
             now - self.retention.gap_events, dry_run)
         report.counts["staff login records"] = StaffStore(self.engine).purge(now - self.retention.staff_sessions,
                                                                              dry_run)

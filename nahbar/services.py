@@ -74,7 +74,8 @@ def action_context(settings: Settings, knowledge: KnowledgeBase) -> "ActionConte
     """What the custom actions need, for the server (in-process) and for `nahbar actions`."""
     from actions.context import ActionContext
 
-    return ActionContext(knowledge, settings.base_url, settings.answer_threshold, settings.answer_confidence)
+    return ActionContext(knowledge, settings.base_url, settings.answer_threshold, settings.answer_confidence,
+                         settings.clarify_confidence)
 
 
 def open_bridge_runs(engine: Engine, bridge: "Bridge") -> "BridgeRuns":

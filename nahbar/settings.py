@@ -49,6 +49,9 @@ class Settings:
     action_endpoint: Optional[str] = None
     answer_threshold: float = 0.55
     answer_confidence: float = 0.8
+    # "Did you mean …?": 2–3 close articles that together hold this share of the vote are offered
+    # as buttons instead of a hand-over (knowledge.base.choose_candidates); 1 never asks.
+    clarify_confidence: float = 0.8
     index_kind: str = "flat"
     index_nprobe: int = 16
     max_message_chars: int = 2000
@@ -228,6 +231,7 @@ class Settings:
             action_endpoint=action_endpoint,
             answer_threshold=number("NAHBAR_ANSWER_THRESHOLD", cls.answer_threshold, float, 0.0, 1.0),
             answer_confidence=number("NAHBAR_ANSWER_CONFIDENCE", cls.answer_confidence, float, 0.0, 1.0),
+            clarify_confidence=number("NAHBAR_CLARIFY_CONFIDENCE", cls.clarify_confidence, float, 0.0, 1.0),
             index_kind=index_kind,
             index_nprobe=int(number("NAHBAR_INDEX_NPROBE", cls.index_nprobe, int, 1, 65536)),
             max_message_chars=int(number("NAHBAR_MAX_MESSAGE_CHARS", cls.max_message_chars, int, 1, 100_000)),

@@ -4,6 +4,14 @@ from knowledge.articles import ArticleInput
 from nahbar.settings import Settings
 
 THRESHOLD, CONFIDENCE = Settings.answer_threshold, Settings.answer_confidence
+CLARIFY = Settings.clarify_confidence
+
+
+def two_password_articles(knowledge):
+    for slug, question in (("password-reset", "How do I reset my password?"),
+                           ("password-change", "How do I change my password?")):
+        knowledge.save(ArticleInput.from_mapping({"slug": slug, "language": "en", "question": question,
+                                                  "answer": "Open your profile."}), "editor")
 
 
 def test_a_clear_question_is_answered_in_the_customers_language(demo_knowledge):
@@ -46,3 +54,47 @@ def test_a_question_the_knowledge_base_does_not_cover_is_not_answered_and_logged
 def test_an_empty_question_is_not_searched_nor_logged_as_a_miss(demo_knowledge):
     assert demo_knowledge.answer("   ", "en", THRESHOLD, CONFIDENCE) is None
     assert demo_knowledge.misses() == []
+
+
+def test_between_two_equally_close_articles_the_bot_asks_which_one_and_logs_no_miss_yet(knowledge):
+    two_password_articles(knowledge)
+    decision = knowledge.decide("password", "en", THRESHOLD, CONFIDENCE, CLARIFY)
+    assert decision.kind == "clarify" and decision.best is None
+    assert {hit.article.slug for hit in decision.choices} == {"password-reset", "password-change"}
+    assert knowledge.misses() == []
+
+
+def test_with_clarification_off_two_close_articles_are_a_miss_as_before(knowledge):
+    two_password_articles(knowledge)
+    decision = knowledge.decide("password", "en", THRESHOLD, CONFIDENCE, 1.0)
+    assert decision.kind == "miss"
+    assert [m["query"] for m in knowledge.misses()] == ["password"]
+
+
+def test_a_clear_question_is_answered_not_clarified(demo_knowledge):
+    decision = demo_knowledge.decide("Welche Zahlungsmöglichkeiten gibt es?", "de", THRESHOLD, CONFIDENCE, CLARIFY)
+    assert decision.kind == "answer" and decision.best.article.slug == "zahlungsarten"
+
+
+def test_a_question_nothing_covers_is_neither_answered_nor_clarified(demo_knowledge):
+    decision = demo_knowledge.decide("What is the capital of Mongolia?", "en", THRESHOLD, CONFIDENCE, CLARIFY)
+    assert decision.kind == "miss"
+    assert [m["query"] for m in demo_knowledge.misses()] == ["What is the capital of Mongolia?"]
+
+
+def test_the_article_a_customer_picks_keeps_their_question_for_the_editors(knowledge):
+    two_password_articles(knowledge)
+    article = knowledge.clarification_chosen("password", "en", "password-change", "conversation-1")
+    assert article.slug == "password-change"
+    knowledge.replace_clarification_words({row_id: words for row_id, words, _ in knowledge.raw_clarifications()})
+    (pick,) = knowledge.clarifications()
+    assert (pick["article_id"], pick["query"], pick["asker"]) == (article.id, "password", "conversation-1")
+    assert knowledge.misses() == []
+
+
+def test_picking_none_of_the_articles_logs_the_question_as_a_miss(knowledge):
+    two_password_articles(knowledge)
+    knowledge.clarification_declined("password", "en", "conversation-1", 0.6)
+    (miss,) = knowledge.misses()
+    assert (miss["query"], miss["source"], miss["asker"]) == ("password", "bot", "conversation-1")
+    assert knowledge.clarifications() == []

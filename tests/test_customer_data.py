@@ -23,7 +23,8 @@ from helpdesk.handoff_store import HandoffStore
 from helpdesk.outbox import Outbox
 from helpdesk.records import RecordsError, readable
 from helpdesk.schema import conversations, data_requests, handoffs, outgoing_mail
-from knowledge.schema import search_misses
+from knowledge.articles import ArticleInput
+from knowledge.schema import clarifications, search_misses
 from knowledge.store import ArticleStore, utcnow
 from nahbar.customer_data import CustomerData, Retention
 from nahbar.database import make_engine
@@ -112,6 +113,29 @@ def test_an_erased_conversation_leaves_no_trace_in_any_table_or_in_the_bot_memor
     assert pointing_to(data.engine, erased) == []
     assert public_id not in trackers._cache  # nor in memory
     assert chats.get(other) is not None and len(chats.history(other)) == 6  # another customer's chat is untouched
+
+
+def article(engine) -> int:
+    """A published article (a customer's pick after "Did you mean …?" refers to one)."""
+    store = ArticleStore(engine)
+    return store.save(ArticleInput.from_mapping({"slug": "helmets", "language": "en", "question": "Do you sell helmets?",
+                                                 "answer": "Yes, in three sizes.", "status": "published"}), "test").article.id
+
+
+def test_erasing_a_customers_data_removes_the_articles_they_chose_after_did_you_mean(data, chats, trackers):  # noqa: F811
+    helmets = article(data.engine)
+    erased = chats.find_or_create(new_token(), "en")
+    other = chats.find_or_create(new_token(), "en")
+    store = ArticleStore(data.engine)
+    store.record_clarification(helmets, f"helmet for {MARK}", "en", erased.public_id)
+    store.record_clarification(helmets, "helmet sizes", "en", other.public_id)
+
+    report = data.erase(erased.id, "admin alex")
+
+    assert report.articles_chosen == 1 and report.details()["articles_chosen"] == 1
+    assert scan([data.engine], MARK, erased.public_id) == []
+    with data.engine.connect() as conn:
+        assert [row.asker for row in conn.execute(select(clarifications))] == [other.public_id]
 
 
 def test_an_erase_is_in_the_audit_log_with_who_and_which_but_not_what(data, chats, trackers):  # noqa: F811
@@ -271,9 +295,12 @@ def test_the_purge_removes_exactly_what_is_past_its_period_and_a_dry_run_changes
 
     staff = StaffStore(engine)
     user = staff.add_user("alex", "correct horse battery staple", "agent")
+    helmets = article(engine)
     with engine.begin() as conn:
         for age in (90 * day + minute, 90 * day - minute):
             conn.execute(search_misses.insert().values(query="q", source="search", created_at=utcnow() - age))
+            conn.execute(clarifications.insert().values(article_id=helmets, query="q", anonymized=True,
+                                                        created_at=utcnow() - age))
         for age in (30 * day + minute, 30 * day - minute):
             conn.execute(sessions.insert().values(token_hash=new_token()[:40], user_id=user.id, csrf_token="c",
                                                   created_at=utcnow() - age, expires_at=utcnow() - age + day))
@@ -283,7 +310,8 @@ def test_the_purge_removes_exactly_what_is_past_its_period_and_a_dry_run_changes
             conn.execute(data_requests.insert().values(action="export", conversation_id=1, actor="a",
                                                        at=utcnow() - age))
     expected = {"bot-only chats": 1, "resolved chats": 1, "offline messages": 1, "bot memories without a chat": 0,
-                "unanswered questions (gap list)": 1, "staff login records": 2, "audit log entries": 2}
+                "unanswered questions (gap list)": 1, "articles customers chose (suggested wordings)": 1,
+                "staff login records": 2, "audit log entries": 2}
     before = scan_counts(engine)
 
     dry = data.purge(dry_run=True)
@@ -298,8 +326,8 @@ def test_the_purge_removes_exactly_what_is_past_its_period_and_a_dry_run_changes
     remembered_now = set(trackers.idle_senders(utcnow().timestamp() + 60))  # every memory Rasa still has
     assert chat_ids[young_bot] in remembered_now and chat_ids[old_bot] not in remembered_now
     after = scan_counts(engine)
-    assert (after["kb_search_misses"], after["staff_sessions"], after["staff_login_failures"],
-            after["bridge_audit"]) == (1, 1, 1, 1)
+    assert (after["kb_search_misses"], after["kb_clarifications"], after["staff_sessions"], after["staff_login_failures"],
+            after["bridge_audit"]) == (1, 1, 1, 1, 1)
     assert after["chat_data_requests"] == 1 + 3  # the young entry, and one "purge" entry per removed chat
 
 

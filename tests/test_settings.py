@@ -86,6 +86,7 @@ def test_search_settings_are_read_from_the_environment():
         ("NAHBAR_INDEX_KIND", "hnsw", "NAHBAR_INDEX_KIND='hnsw' must be one of: flat, ivf"),
         ("NAHBAR_INDEX_NPROBE", "0", "NAHBAR_INDEX_NPROBE='0' must lie between 1"),
         ("NAHBAR_ANSWER_CONFIDENCE", "1.5", "NAHBAR_ANSWER_CONFIDENCE='1.5' must lie between 0"),
+        ("NAHBAR_CLARIFY_CONFIDENCE", "-0.1", "NAHBAR_CLARIFY_CONFIDENCE='-0.1' must lie between 0"),
     ],
 )
 def test_helpdesk_and_bridge_settings_are_checked_at_start(name, value, message):
