@@ -143,6 +143,8 @@ class KnowledgeBase:
         self._ranker_masks: dict[Optional[str], np.ndarray] = {}
         self._generation = 0
         self._ranker_generation = -1
+        # Off: rank by the vote alone (the evaluation compares both in one run).
+        self.ranker_enabled = True
         # Called (in the writing thread) after a write changed what search finds, so that other
         # server processes can be told to `refresh`; the knowledge base knows nothing of them.
         self.change_listeners: list[Callable[[], None]] = []
@@ -277,6 +279,14 @@ class KnowledgeBase:
             self._ranker_masks = self._masks_for(ranker)
             if ranker is not None and ranker is not saved and generation == self._generation:
                 ranker.save(self._ranker_path)
+
+    @property
+    def ranker_info(self) -> dict[str, float]:
+        """What the learned ranker is now: its articles, rows, blend weight and last fit time."""
+        with self._lock:
+            ranker = self._ranker
+            return {"articles": len(ranker) if ranker else 0, "rows": ranker.rows if ranker else 0,
+                    "weight": round(self._ranker_weight, 4), "fit_seconds": round(ranker.seconds, 3) if ranker else 0.0}
 
     def _masks_for(self, ranker: Optional[ArticleRanker]) -> dict[Optional[str], np.ndarray]:
         """Which of the ranker's articles may be ranked, for each language (None: any).
@@ -481,7 +491,7 @@ class KnowledgeBase:
             scores, ids = self._index.search(vector, fetch)
             lexical = self._lexical.scores(query) if query.strip() else {}
             phrasings, passages = self._phrasings, self._passages
-            ranker, weight = self._ranker, self._ranker_weight
+            ranker, weight = self._ranker, self._ranker_weight if self.ranker_enabled else 0.0
             mask = self._ranker_masks.get(language or None) if ranker is not None else None
             best: dict[int, tuple[float, Phrasing | Passage]] = {}
             votes: dict[int, float] = {}
