@@ -108,8 +108,11 @@ class ArticleRanker:
                    time.perf_counter() - started)
 
     def logits(self, vector: np.ndarray) -> np.ndarray:
-        """One score per article in `classes` for one query vector (shape (1, d) or (d,))."""
-        return np.asarray(vector, dtype=np.float32).reshape(-1) @ self.weights + self.bias
+        """One score per article in `classes` for one query vector (shape (1, d) or (d,)).
+
+        `einsum`, not `@`: a matrix-vector product this small went to the multi-threaded BLAS,
+        whose threads woke next to FAISS's and the encoder's and took 1.5 ms instead of 30 µs."""
+        return np.einsum("d,dk->k", np.asarray(vector, dtype=np.float32).reshape(-1), self.weights) + self.bias
 
     def probabilities(self, vector: np.ndarray, allowed: np.ndarray) -> np.ndarray:
         """Softmax over the `allowed` articles only (a boolean mask over `classes`); zeros elsewhere.
