@@ -57,12 +57,14 @@ LEXICAL_WEIGHT = 0.8
 # classifier nothing the nearest-phrasing vote does not already know (the demo: w = 0,
 # ranking and confidence as before), ten give it RANKER_WEIGHT * 0.9. It learns from the
 # answers' passages too (RANKER_PASSAGES: +1.6 points of its own top-1 on that split). Not
-# trained past RANKER_MAX_ROWS indexed rows: a refit then takes seconds, and a site that
-# large runs the approximate index, whose vote is what was measured at that scale.
+# trained past RANKER_MAX_ROWS indexed rows or RANKER_MAX_ARTICLES articles: a fit costs
+# rows x articles, a cold one on 7,000 rows x 77 articles about 2 s, so past those a publish
+# would wait many seconds, and the vote alone is what was measured at that scale.
 RANKER_WEIGHT = 0.7
 RANKER_SHARPNESS = 4.0
 RANKER_PASSAGES = True
-RANKER_MAX_ROWS = 50_000
+RANKER_MAX_ROWS = 20_000
+RANKER_MAX_ARTICLES = 500
 
 
 def fuse(cosine: float, lexical: float) -> float:
@@ -107,8 +109,9 @@ def choose_answer(hits: list[SearchHit], threshold: float, confidence: float) ->
     """The top article if it is close enough to the question and clearly ahead of the rest.
 
     Both are needed: the cosine floor turns away questions about something the knowledge
-    base does not cover at all; the vote share turns away questions where several articles
-    are about equally close, the case in which a wrong answer is most likely.
+    base does not cover at all; the confidence (vote share blended with the learned
+    ranker's probability) turns away questions where several articles are about equally
+    likely, the case in which a wrong answer is most likely.
     """
     top = hits[0] if hits else None
     if top is None or top.score < threshold or top.confidence < confidence:
@@ -254,7 +257,8 @@ class KnowledgeBase:
             rows = {**phrasings, **self._passages} if RANKER_PASSAGES else phrasings
             articles = {p.article_id for p in phrasings.values()}
             weight = RANKER_WEIGHT * (1.0 - len(articles) / len(phrasings)) if phrasings else 0.0
-            trainable = weight > 0 and len(articles) > 1 and len(self._index) <= RANKER_MAX_ROWS
+            trainable = (weight > 0 and 1 < len(articles) <= RANKER_MAX_ARTICLES
+                         and len(self._index) <= RANKER_MAX_ROWS)
             if trainable and (saved is None or saved.fingerprint != fingerprint):
                 ids, vectors = self._index.vectors()
                 keep = [i for i, pid in enumerate(ids.tolist()) if pid in rows]
@@ -467,7 +471,8 @@ class KnowledgeBase:
     # -- searching -------------------------------------------------------------------
 
     def search(self, query: str, language: Optional[str] = None, k: int = 5) -> list[SearchHit]:
-        """Published articles ranked by the vote of the nearest phrasings, then by best cosine.
+        """Published articles ranked by confidence (the vote of the nearest phrasings, blended
+        with the learned ranker once articles have several phrasings), then by best cosine.
 
         With `language` only articles in that language are returned; without it, the
         model's shared vector space lets a German question find an English article.
