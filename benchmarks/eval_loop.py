@@ -251,15 +251,50 @@ def outcomes(rows, article_intent: dict[int, str], threshold: float, confidence:
 
 
 def kb_accuracy(knowledge, article_intent: dict[int, str], heldout, args, language: str = "en") -> dict[str, object]:
-    """Top-1 accuracy of search, and the bot's decision rule (cosine floor + vote confidence)
-    at the configured confidence and across a sweep, as deflection and precision; and the same
-    with clarification ("Did you mean …?") at each clarify share."""
+    """Top-1 accuracy of search, and the bot's decision rule (cosine floor + confidence)
+    at the configured confidence and across a sweep, as deflection and precision; the same
+    for the nearest-phrasing vote alone (the learned ranker switched off), in the same run,
+    with the search's own time per question (vector already encoded, as after the bot's NLU);
+    and the same with clarification ("Did you mean …?") at each clarify share."""
+    vectors = knowledge.encoder.encode([q for q, _ in heldout])
+    result = _search_figures(knowledge, article_intent, heldout, vectors, args, language)
+    knowledge.ranker_enabled = False
+    try:
+        result["vote_only"] = _search_figures(knowledge, article_intent, heldout, vectors, args, language)
+    finally:
+        knowledge.ranker_enabled = True
+    result["ranker"] = knowledge.ranker_info
+    result["search_ms"] = search_time(knowledge, heldout[:300], vectors[:300], language)
+    return result
+
+
+def search_time(knowledge, questions, vectors, language: str) -> dict[str, float]:
+    """Median time of one search (vector given, as after the bot's NLU) with and without the
+    learned ranker, alternating question by question and keeping each one's fastest of three
+    rounds, so that a shared machine's noise and warm-up fall on both alike."""
+    fastest = {True: [float("inf")] * len(questions), False: [float("inf")] * len(questions)}
+    try:
+        for _ in range(3):
+            for position, ((question, _), vector) in enumerate(zip(questions, vectors)):
+                for enabled in (True, False):
+                    knowledge.ranker_enabled = enabled
+                    started = time.perf_counter()
+                    knowledge.search_vector(vector[None, :], language, 1, question)
+                    fastest[enabled][position] = min(fastest[enabled][position], time.perf_counter() - started)
+    finally:
+        knowledge.ranker_enabled = True
+    median = {enabled: sorted(times)[len(times) // 2] * 1000 for enabled, times in fastest.items()}
+    return {"with_ranker_p50": round(median[True], 3), "vote_alone_p50": round(median[False], 3),
+            "ratio": round(median[True] / median[False], 3)}
+
+
+def _search_figures(knowledge, article_intent, heldout, vectors, args, language: str) -> dict[str, object]:
     from knowledge.base import choose_answer
 
     rows = []
     searched = []
-    for question, intent in heldout:
-        vector = knowledge.encoder.encode([question])  # once, as the bot's action does
+    for (question, intent), vector in zip(heldout, vectors):
+        vector = vector[None, :]
         own = knowledge.search_vector(vector, language, 10, question)
         every = knowledge.search_vector(vector, None, 10, question)
         searched.append((own, every, intent))
@@ -498,7 +533,8 @@ def print_result(name: str, result: dict) -> None:
     print(f"  grouping: {result['grouping']}")
     print(f"  personal data in published articles: {result['personal_data_in_published_articles']['leaked']}")
     print(f"  knowledge search, held-out: top-1 accuracy {kb['top1_accuracy']:.1%}, deflection {kb['deflection']:.1%}, "
-          f"precision {kb['precision']:.1%}")
+          f"precision {kb['precision']:.1%} (vote alone: {kb['vote_only']['deflection']:.1%} at "
+          f"{kb['vote_only']['precision']:.1%})")
     for bot in (result.get("bot_without_clarification"), bot):
         if not bot:
             continue
@@ -507,10 +543,18 @@ def print_result(name: str, result: dict) -> None:
               f"{bot['precision_with_clarification']:.1%} (clarified {bot['clarified']:.1%}, something else "
               f"{bot['something_else']:.1%}, wrong {bot['direct_wrong']:.1%}, refused {bot['refused']:.1%}), "
               f"p50 {bot['p50_ms']} ms")
-    print(f"  baselines: 1-NN {base['nearest_neighbour']:.1%}, logistic regression {base['logistic_regression']:.1%}")
-    print(f"  German questions vs English articles: top-1 {result['german_check']['top1_accuracy']:.1%}")
-    print("  search + the bot's rule by confidence: " + ", ".join(
-        f"{p['confidence']}: {p['deflection']:.1%} at {p['precision']:.1%}" for p in kb["sweep"]))
+    vote, german = kb["vote_only"], result["german_check"]
+    print(f"  top-1: search {kb['top1_accuracy']:.1%}, vote alone {vote['top1_accuracy']:.1%}, "
+          f"1-NN {base['nearest_neighbour']:.1%}, logistic regression {base['logistic_regression']:.1%}")
+    print(f"  learned ranker: {kb['ranker']}")
+    print(f"  German questions vs English articles: top-1 {german['top1_accuracy']:.1%} "
+          f"(vote alone {german['vote_only']['top1_accuracy']:.1%})")
+    timing = kb["search_ms"]
+    print(f"  search time per question (vector given, fastest of 3, alternating): p50 {timing['with_ranker_p50']} ms, "
+          f"vote alone {timing['vote_alone_p50']} ms ({timing['ratio']}x)")
+    for label, figures in (("search", kb), ("vote alone", vote)):
+        print(f"  {label} + the bot's rule by confidence: " + ", ".join(
+            f"{p['confidence']}: {p['deflection']:.1%} at {p['precision']:.1%}" for p in figures["sweep"]))
     print("  with clarification (confidence / clarify share: answered at precision = direct right + wrong + clarified; "
           "something else; refused):")
     for p in kb["clarify_sweep"]:

@@ -123,6 +123,20 @@ class VectorIndex:
                 invlists.release_ids(number, pointer)
         return found
 
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every row's id and vector, for training on what the index holds (the ranker)."""
+        if not len(self):
+            return np.zeros(0, dtype=np.int64), np.zeros((0, self.dimension), dtype=np.float32)
+        if self.kind == "flat":
+            ids = faiss.vector_to_array(self._index.id_map).astype(np.int64)
+            return ids, self._index.index.reconstruct_n(0, len(self))
+        ids = np.asarray(sorted(self.ids()), dtype=np.int64)
+        self._index.make_direct_map(True)  # only for the copy: removing rows needs it off again
+        try:
+            return ids, np.vstack([self._index.reconstruct(int(i)) for i in ids])
+        finally:
+            self._index.make_direct_map(False)
+
     def add(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         if len(ids) == 0:
             return
