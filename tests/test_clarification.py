@@ -199,3 +199,10 @@ async def test_in_a_browser_the_customer_clicks_a_did_you_mean_button_and_reads_
     await expect(page.locator(".nahbar-customer").last).to_contain_text("How do I change my Quobble password?")
     await expect(page.locator(".nahbar-bot", has_text=f"/kb/{slugs[1]}")).to_be_visible(timeout=30_000)
     await expect(page.locator(".nahbar-bot").last).to_contain_text("Did this help?")
+
+
+async def test_yes_while_the_bot_waits_for_a_pick_asks_to_tap_one(close_articles, widget):
+    question, _slugs = close_articles["en"]
+    await widget.ask(question)
+    (reply,) = await widget.ask("yes")
+    assert reply["text"] == "Please tap one of the answers above, or tell me your question in other words."
