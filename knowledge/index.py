@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 import faiss
 import numpy as np
+
+from knowledge.files import atomic_write
 
 
 INDEX_KINDS = ("flat", "ivf")
@@ -161,9 +162,9 @@ class VectorIndex:
     def save(self, path: Path) -> None:
         """Write index and sidecar atomically, so a crash leaves the old pair or the new one."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(path, faiss.serialize_index(self._index).tobytes())
+        atomic_write(path, faiss.serialize_index(self._index).tobytes())
         meta = {"model": self.model, "dimension": self.dimension, "fingerprint": self.fingerprint, "kind": self.kind}
-        _atomic_write(_sidecar(path), json.dumps(meta).encode("utf-8"))
+        atomic_write(_sidecar(path), json.dumps(meta).encode("utf-8"))
 
     @classmethod
     def load(cls, path: Path, nprobe: int = 16) -> Optional["VectorIndex"]:
@@ -186,16 +187,3 @@ class VectorIndex:
 
 def _sidecar(path: Path) -> Path:
     return path.with_name(path.name + ".json")
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -19,15 +19,16 @@ or the index. `KnowledgeBase` decides what to train it on, when, and how much to
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Sequence
 
 import numpy as np
 from scipy.optimize import minimize
+
+from knowledge.files import atomic_write
 
 # The inverse regularization strength, scikit-learn's C (loss summed over rows + ½‖W‖²/C):
 # the evaluation's logistic-regression baseline uses 10, and so does the ranker.
@@ -138,18 +139,11 @@ class ArticleRanker:
         """Beside the index, tagged with the fingerprint it was trained for, so a start
         whose index loads also loads its ranker instead of training it again."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, classes=self.classes, weights=self.weights, bias=self.bias,
-                         meta=np.frombuffer(json.dumps({"fingerprint": self.fingerprint, "rows": self.rows})
-                                            .encode("utf-8"), dtype=np.uint8))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        buffer = io.BytesIO()
+        np.savez(buffer, classes=self.classes, weights=self.weights, bias=self.bias,
+                 meta=np.frombuffer(json.dumps({"fingerprint": self.fingerprint, "rows": self.rows})
+                                    .encode("utf-8"), dtype=np.uint8))
+        atomic_write(path, buffer.getvalue())
 
     @classmethod
     def load(cls, path: Path) -> Optional["ArticleRanker"]:

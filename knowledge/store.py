@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Optional, Sequence
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import Table, and_, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 
@@ -197,19 +197,25 @@ class ArticleStore:
 
     def raw_misses(self, limit: int = 1000) -> list[tuple[int, str, Optional[str]]]:
         """(id, query, language) of misses whose words were not anonymized yet, newest first."""
-        query = (select(search_misses.c.id, search_misses.c.query, search_misses.c.language)
-                 .where(search_misses.c.anonymized.isnot(True)).order_by(search_misses.c.id.desc()).limit(limit))
-        with self.engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(query)]
+        return self._raw_words(search_misses, limit)
 
     def replace_miss_words(self, replaced: dict[int, str]) -> None:
         """Put anonymized words in place of what was asked: the raw words are gone then."""
+        self._replace_words(search_misses, replaced)
+
+    def _raw_words(self, table: Table, limit: int) -> list[tuple[int, str, Optional[str]]]:
+        """Customers' own words kept for editors (misses, picks) that were not anonymized yet."""
+        query = (select(table.c.id, table.c.query, table.c.language)
+                 .where(table.c.anonymized.isnot(True)).order_by(table.c.id.desc()).limit(limit))
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(query)]
+
+    def _replace_words(self, table: Table, replaced: dict[int, str]) -> None:
         if not replaced:
             return
         with self.engine.begin() as conn:
-            for miss_id, words in replaced.items():
-                conn.execute(update(search_misses).where(search_misses.c.id == miss_id)
-                             .values(query=words[:500], anonymized=True))
+            for row_id, words in replaced.items():
+                conn.execute(update(table).where(table.c.id == row_id).values(query=words[:500], anonymized=True))
 
     @staticmethod
     def forget_asker(conn: Connection, asker: str) -> int:
@@ -230,18 +236,10 @@ class ArticleStore:
 
     def raw_clarifications(self, limit: int = 1000) -> list[tuple[int, str, Optional[str]]]:
         """(id, query, language) of picks whose words were not anonymized yet, newest first."""
-        query = (select(clarifications.c.id, clarifications.c.query, clarifications.c.language)
-                 .where(clarifications.c.anonymized.is_(False)).order_by(clarifications.c.id.desc()).limit(limit))
-        with self.engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(query)]
+        return self._raw_words(clarifications, limit)
 
     def replace_clarification_words(self, replaced: dict[int, str]) -> None:
-        if not replaced:
-            return
-        with self.engine.begin() as conn:
-            for row_id, words in replaced.items():
-                conn.execute(update(clarifications).where(clarifications.c.id == row_id)
-                             .values(query=words[:500], anonymized=True))
+        self._replace_words(clarifications, replaced)
 
     def clarifications(self, limit: int = 500) -> list[dict]:
         """Anonymized picks of published articles, newest first (raw ones wait for anonymization)."""
