@@ -15,12 +15,16 @@ Each code tree runs in a process of its own (PYTHONPATH), so the working tree an
 baseline are measured in the same run:
 
     git worktree add /tmp/nahbar-main main
-    PYTHONPATH=. .venv/bin/python benchmarks/eval_demo.py --baseline /tmp/nahbar-main
+    PYTHONPATH=. .venv/bin/python benchmarks/eval_demo.py --baseline /tmp/nahbar-main [--off-topic]
+
+`--off-topic` adds the 125 shop questions of benchmarks/data/off_topic.yml that no demo
+article answers (German and English, a third of them near misses) to the ones to refuse.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import subprocess
@@ -186,19 +190,31 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another code tree (e.g. a git worktree of main) to compare")
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--wrong", action="store_true", help="list the wrong and unanswered questions")
+    parser.add_argument("--off-topic", action="store_true",
+                        help="add the shop's off-topic questions of benchmarks/data/off_topic.yml (as 'none')")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    data = yaml.safe_load(args.questions.read_text("utf-8"))
-    questions = data["questions"]
     if args.child:
+        questions = yaml.safe_load(Path(args.child[0]).read_text("utf-8"))["questions"]
         Path(args.child[1]).write_text(json.dumps(run_tree(questions)), "utf-8")
         return
+    data = yaml.safe_load(args.questions.read_text("utf-8"))
+    if args.off_topic:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from benchmarks.evaldata import off_topic
+
+        data["questions"] += [{"q": q, "lang": lang, "article": "none"} for q, lang in off_topic("shop")]
+    questions = data["questions"]
+    merged = tempfile.NamedTemporaryFile("w", suffix=".yml", encoding="utf-8", delete=False)
+    with merged:
+        yaml.safe_dump({"questions": questions}, merged, allow_unicode=True)
+    atexit.register(os.unlink, merged.name)
     twins = {**data["twins"], **{en: de for de, en in data["twins"].items()}}
     trees = [("this tree", Path.cwd())] + ([("baseline", args.baseline)] if args.baseline else [])
     scope = sum(q["article"] != "none" for q in questions)
     print(f"{len(questions)} questions ({scope} in scope, {len(questions) - scope} none) against the demo's articles")
     for name, tree in trees:
-        result = _child(tree.resolve(), args.questions.resolve())
+        result = _child(tree.resolve(), Path(merged.name))
         seconds, warm = sorted(result["seconds"]), sorted(result["warm_seconds"])
         print(f"\n== {name}: {tree} (threshold {result['threshold']}, vote share {result['confidence']})\n"
               f"per question with encoding: median {1000 * seconds[len(seconds) // 2]:.1f} ms, "

@@ -43,8 +43,9 @@ import numpy as np  # noqa: E402
 
 from benchmarks.banking77_answers import ANSWERS  # noqa: E402
 from benchmarks.bench_anonymize import iban_de  # noqa: E402
+from benchmarks.evaldata import banking77_csv, german_questions, off_topic  # noqa: E402
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "banking77" / "train.csv"
+DATA = banking77_csv() or Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "banking77" / "train.csv"
 PUBLISHED = {"10 examples per intent": 0.85, "all training data": 0.935}
 
 FIRST = ["Jana", "Tom", "Mia", "Ben", "Lea", "Paul", "Emma", "Felix", "Anna", "Lukas", "Sophie", "Max", "Laura", "Jonas",
@@ -387,7 +388,30 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
         "knowledge_search_on_heldout": kb_accuracy(knowledge, article_intent, heldout, args),
     }
     result["german_check"] = kb_accuracy(knowledge, article_intent, GERMAN_CHECK, args, language="de")
+    # Questions written apart (benchmarks/data/): German ones over the intents, off-topic ones.
+    result["german_set"] = kb_accuracy(knowledge, article_intent, german_questions("test"), args, language="de")
+    result["off_topic"] = refusals(knowledge, off_topic("banking"), args)
     return result, (workdir, engine, knowledge, article_intent)
+
+
+def refusals(knowledge, questions, args) -> dict[str, object]:
+    """Questions no article answers: refused (no answer, no "Did you mean …?"), by language,
+    with the bot's rule at its confidence and clarify share, and without clarification."""
+    counts: Counter = Counter()
+    for question, language in questions:
+        vector = knowledge.encoder.encode([question])
+        own = knowledge.search_vector(vector, language, 10, question)
+        every = knowledge.search_vector(vector, None, 10, question)
+        best, choices = decision(own, every, args.threshold, args.confidence, args.clarify)
+        counts[language, "asked"] += 1
+        counts[language, "refused"] += best is None and not choices
+        counts[language, "refused_without_clarification"] += best is None
+    languages = sorted({language for language, _ in counts})
+    total = {key: sum(counts[language, key] for language in languages)
+             for key in ("asked", "refused", "refused_without_clarification")}
+    return {"questions": total["asked"], "refused": round(total["refused"] / total["asked"], 4),
+            "refused_without_clarification": round(total["refused_without_clarification"] / total["asked"], 4),
+            **{language: round(counts[language, "refused"] / counts[language, "asked"], 4) for language in languages}}
 
 
 async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, args) -> dict[str, float]:
@@ -549,6 +573,14 @@ def print_result(name: str, result: dict) -> None:
     print(f"  learned ranker: {kb['ranker']}")
     print(f"  German questions vs English articles: top-1 {german['top1_accuracy']:.1%} "
           f"(vote alone {german['vote_only']['top1_accuracy']:.1%})")
+    german_set, refused = result["german_set"], result["off_topic"]
+    print(f"  German set (benchmarks/data/banking77_german.yml, test split, {german_set['questions']}): top-1 "
+          f"{german_set['top1_accuracy']:.1%} (vote alone {german_set['vote_only']['top1_accuracy']:.1%}); the bot's rule "
+          f"{german_set['deflection']:.1%} at {german_set['precision']:.1%}; with clarification "
+          f"{german_set['clarification']['answered']:.1%} at {german_set['clarification']['precision']:.1%}")
+    print(f"  off-topic (benchmarks/data/off_topic.yml, banking, {refused['questions']}): refused {refused['refused']:.1%} "
+          f"(de {refused.get('de', 0):.1%}, en {refused.get('en', 0):.1%}); without clarification "
+          f"{refused['refused_without_clarification']:.1%}")
     timing = kb["search_ms"]
     print(f"  search time per question (vector given, fastest of 3, alternating): p50 {timing['with_ranker_p50']} ms, "
           f"vote alone {timing['vote_alone_p50']} ms ({timing['ratio']}x)")
