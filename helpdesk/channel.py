@@ -11,7 +11,8 @@ socket.io acknowledgement (`{"id": ...}`, or `{"error": code, "message": ...}`) 
 only after the message is committed, and a resend with the same id is stored once. The
 answer comes later, pushed to every socket of the session, followed by `message_handled`.
 Every pushed message carries its id in `metadata`; a client that reconnects names the last
-id it has (`session_request {last_id}`) and its `history` holds only what came after.
+id it has (`session_request {last_id}`) and its `history` holds only what came after. A reply
+pushed while the socket rejoins can arrive live and in the history: the same id, shown once.
 
 Nahbar's own widget also uses `handoff` (queue place, wait, agent), `queued` (how many
 conversations are ahead when the bot is busy), `agent_typing`, `customer_typing`,

@@ -3,7 +3,10 @@
 Each message gets a client id and is sent until the server acknowledges it: after a
 timeout, a dropped connection or an "unavailable" answer it reconnects (naming the last
 message id it has) and sends the same message again with the same id. Everything the
-server pushes is recorded by id, live or from the history after a reconnect.
+server pushes is recorded by id, live or from the history after a reconnect, and shown
+once, as the widget's `seen` does: a reply pushed while the socket rejoins its room can
+arrive both live and in the history (at-least-once across a reconnect, made exactly-once by
+the id). What the server must never do, push one id twice on one socket, is kept apart.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ class ResendingCustomer:
         self.deadline_seconds = deadline_seconds
         self.token: Optional[str] = None
         self.sent: list[str] = []  # acknowledged, in order
-        self.received: list[int] = []  # ids of pushed messages, as they arrived (live and history)
+        self.received: list[int] = []  # ids of pushed messages as shown: first arrival, live or history
+        self.arrivals = 0  # every id as it arrived, before the widget's de-duplication
+        self.pushed_twice: list[int] = []  # ids pushed live twice on one socket: a server fault
         self.resends = 0
         self.reconnects = 0
         self._sio: Optional[socketio.AsyncClient] = None
         self._numbers = itertools.count(1)
+        self._seen: set[int] = set()
 
     @property
     def last_id(self) -> Optional[int]:
@@ -54,13 +60,20 @@ class ResendingCustomer:
             if not confirmed.done():
                 confirmed.set_result(data["session_id"] if isinstance(data, dict) else data)
 
+        live: set[int] = set()  # this socket's live pushes
+
         async def on_bot(frame: Any) -> None:
             meta = frame.get("metadata") or {}
             if isinstance(meta.get("id"), int):
-                self.received.append(meta["id"])
+                if meta["id"] in live:
+                    self.pushed_twice.append(meta["id"])
+                live.add(meta["id"])
+                self._show(meta["id"])
 
         async def on_history(data: Any) -> None:
-            self.received.extend(m["id"] for m in data["messages"] if m["sender"] != "customer")
+            for message in data["messages"]:
+                if message["sender"] != "customer":
+                    self._show(message["id"])
 
         sio.on("session_confirm", on_confirm)
         sio.on("bot_uttered", on_bot)
@@ -75,6 +88,12 @@ class ResendingCustomer:
         if self.token is not None and token != self.token:
             raise AssertionError(f"{self.name}: the server forgot the session")
         self.token = token
+
+    def _show(self, message_id: int) -> None:
+        self.arrivals += 1
+        if message_id not in self._seen:
+            self._seen.add(message_id)
+            self.received.append(message_id)
 
     async def _drop(self) -> None:
         if self._sio is not None:
