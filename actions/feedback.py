@@ -1,4 +1,5 @@
-"""Record whether the bot's last answer helped, and offer a person when it did not."""
+"""Record whether the bot's last answer helped, and offer a person when it did not (hand over
+at once when a worried customer was promised one)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import markers
 from actions.context import get_context
+from actions.handoff import WORRY_NOT_HELPED, hand_over
+from i18n import translate
 from knowledge.articles import ArticleError
 
 HELPFUL_INTENTS = {"feedback_helpful", "affirm"}
@@ -39,6 +42,11 @@ class ActionRecordFeedback(Action):
                     markers.VOTE, article_id=article.id if article else None, slug=slug, helpful=helpful))
         if helpful:
             dispatcher.utter_message(response="utter_glad_helped")
-            return [SlotSet("awaiting", None)]
+            return [SlotSet("awaiting", None), SlotSet("handoff_reason", None)]
+        if tracker.get_slot("handoff_reason") == "upset":
+            # A worried customer answered at once was promised a person if the answer did not help:
+            # no second question, and the reason they would have been handed over for at first.
+            dispatcher.utter_message(text=translate(tracker.get_slot("language") or "en", WORRY_NOT_HELPED))
+            return hand_over(dispatcher, "upset")
         dispatcher.utter_message(response="utter_sorry_unhelpful")
         return [SlotSet("awaiting", "human"), SlotSet("handoff_reason", "unhelpful")]

@@ -23,6 +23,7 @@ from actions import markers
 from actions.context import ActionContext, get_context
 from i18n import N_, translate
 from knowledge.articles import Article
+from knowledge.base import Decision
 from knowledge.render import summarize
 
 ARTICLE_ENTITY = "article"
@@ -51,8 +52,21 @@ def _no_answer(dispatcher: CollectingDispatcher) -> List[Dict[Text, Any]]:
     ]
 
 
-def _answer(dispatcher: CollectingDispatcher, context: ActionContext, article: Article, score: Optional[float],
-            confidence: Optional[float], **extra: Any) -> List[Dict[Text, Any]]:
+async def decide(context: ActionContext, tracker: Tracker, question: str, language: str) -> Decision:
+    """The knowledge base's answer, choices or miss for the customer's question, with this
+    deployment's thresholds."""
+    return await asyncio.to_thread(
+        context.knowledge.decide, question, language, context.answer_threshold, context.answer_confidence,
+        context.clarify_confidence,
+        "bot", tracker.sender_id,  # the asker: a question the bot missed is erased with its conversation
+    )
+
+
+def answer_with(dispatcher: CollectingDispatcher, context: ActionContext, article: Article, score: Optional[float],
+                confidence: Optional[float], handoff_reason: Optional[str] = None,
+                **extra: Any) -> List[Dict[Text, Any]]:
+    """The article's answer, then "did this help?"; a "no" offers a person, who takes the chat
+    for `handoff_reason` if one is given (a worried customer stays "upset": first in line)."""
     dispatcher.utter_message(
         response="utter_kb_answer",
         question=article.question,
@@ -68,6 +82,7 @@ def _answer(dispatcher: CollectingDispatcher, context: ActionContext, article: A
         SlotSet("last_article", article.slug),
         SlotSet("last_answer_id", uuid.uuid4().hex),
         SlotSet("awaiting", "feedback"),
+        SlotSet("handoff_reason", handoff_reason),
         SlotSet("choices", None),
         SlotSet("asked", None),
     ]
@@ -86,13 +101,9 @@ class ActionAnswerFromKnowledge(Action):
         if chosen is not None:
             return await self._chosen(dispatcher, tracker, context, chosen, language)
         question = (tracker.latest_message.get("text") or "").strip()
-        decision = await asyncio.to_thread(
-            context.knowledge.decide, question, language, context.answer_threshold, context.answer_confidence,
-            context.clarify_confidence,
-            "bot", tracker.sender_id,  # the asker: a question the bot missed is erased with its conversation
-        )
+        decision = await decide(context, tracker, question, language)
         if decision.best is not None:
-            return _answer(dispatcher, context, decision.best.article, decision.best.score, decision.best.confidence)
+            return answer_with(dispatcher, context, decision.best.article, decision.best.score, decision.best.confidence)
         if not decision.choices:
             return _no_answer(dispatcher)
         buttons = [{"title": hit.article.question, "payload": choice_payload(hit.article.slug)}
@@ -124,7 +135,7 @@ class ActionAnswerFromKnowledge(Action):
         if article is None:  # withdrawn since it was offered
             return _no_answer(dispatcher)
         pick = offered.get(slug) or {}
-        return _answer(dispatcher, context, article, pick.get("score"), pick.get("confidence"), chosen=True)
+        return answer_with(dispatcher, context, article, pick.get("score"), pick.get("confidence"), chosen=True)
 
 
 class ActionDeclineChoices(Action):

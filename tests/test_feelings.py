@@ -125,8 +125,8 @@ async def handed_over(widget: WidgetClient, text: str) -> tuple[list[dict], dict
 
 @pytest.mark.slow
 @pytest.mark.parametrize("text,words", [
-    ("I've paid twice now and still can't find my order anywhere, is my money gone?", "worries you"),
-    ("Ich habe zweimal bezahlt und finde die Bestellung nirgends, ist mein Geld jetzt weg?", "Sorgen"),
+    ("I keep refreshing my bank app every hour, please tell me the 900 euros aren't lost.", "worries you"),
+    ("Ich habe Angst, dass mein Geld weg ist. Die Rückerstattung kam nie an.", "Sorgen"),
     ("We saved all year for this bike and it looks nothing like the one in your catalogue.", "disappointed"),
     ("Wir haben das ganze Jahr auf dieses Rad gespart und es sieht ganz anders aus als im Katalog.", "enttäuscht"),
 ])
@@ -136,6 +136,42 @@ async def test_the_reply_names_the_feeling_in_the_customers_language(server, wid
     overview = await agent.next_matching("overview", lambda o: any(i["reference"] == status["reference"]
                                                                     for i in o["waiting"]))
     assert [i["reason"] for i in overview["waiting"] if i["reference"] == status["reference"]] == ["upset"]
+
+
+WORRIED_WITH_AN_ANSWERED_QUESTION = [
+    ("I'm so anxious about this, my parcel is nowhere and I need it for Saturday. How can I track my order?",
+     "worries you"),
+    ("Ich mache mir echt Sorgen, mein Paket ist noch nicht da. Wie kann ich meine Bestellung verfolgen?", "Sorgen"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text,words", WORRIED_WITH_AN_ANSWERED_QUESTION)
+async def test_a_worried_customer_whose_question_the_knowledge_base_answers_gets_the_answer_at_once(
+        server, widget, text, words):
+    replies = await widget.ask(text)
+    assert words in replies[0]["text"], replies
+    assert any("/kb/" in r["text"] for r in replies), replies
+    assert [r["payload"] for r in replies[-1]["quick_replies"]] == ["/feedback_helpful", "/feedback_unhelpful"]
+    assert widget.drain("handoff") == []  # told before `message_handled`, had it been queued
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text,no", [(WORRIED_WITH_AN_ANSWERED_QUESTION[0][0], "/feedback_unhelpful"),
+                                     (WORRIED_WITH_AN_ANSWERED_QUESTION[1][0], "nein")])
+async def test_a_worried_customer_the_answer_did_not_help_gets_a_person_first_in_line_without_a_second_question(
+        server, widget, agent, text, no):
+    calm = await WidgetClient(server.url).open()
+    try:
+        await handed_over(calm, "I'd like to talk to a person please.")
+        await widget.ask(text)
+        replies, status = await handed_over(widget, no)
+        assert not any(r.get("quick_replies") for r in replies), replies
+        overview = await agent.next_matching("overview", lambda o: len(o["waiting"]) == 2)
+        first = overview["waiting"][0]
+        assert (first["reference"], first["reason"]) == (status["reference"], "upset")
+    finally:
+        await calm.close()
 
 
 @pytest.mark.slow
