@@ -139,6 +139,9 @@ async def whole_bot(cases: list[Case], model_path: Path) -> dict[str, Any]:
     from nahbar.server import build_parts
     from nahbar.settings import Settings
 
+    from actions.handoff import WORRY_ANSWERED
+    from i18n import translate
+
     with tempfile.TemporaryDirectory() as workdir:
         settings = replace(Settings.from_env({}), data_dir=Path(workdir), database_url=f"sqlite:///{workdir}/eval.db",
                            rasa_model=model_path, bridge_interval_minutes=0, purge_interval_hours=0)
@@ -159,9 +162,14 @@ async def whole_bot(cases: list[Case], model_path: Path) -> dict[str, Any]:
                 await parts.service.answer_next(session.conversation.id)
                 seconds.append(time.perf_counter() - start)
                 handoff = parts.helpdesk.queue.store.open_handoff(session.conversation.id)
-                history = await parts.service.history(session)
-                answered = any("/kb/" in m.text for m in history if m.sender == "bot")
-                results.append((case, handoff.reason if handoff else None, answered))
+                bot = [m.text for m in await parts.service.history(session) if m.sender == "bot"]
+                answered = any("/kb/" in text for text in bot)
+                # A worried customer the knowledge base answers for sure: the worry named, the answer,
+                # a person with priority on "no" (actions/handoff.py). Recognized, not handed over.
+                if answered and bot[0] == translate(case.language, WORRY_ANSWERED):
+                    results.append((case, "worry answered", answered))
+                else:
+                    results.append((case, handoff.reason if handoff else None, answered))
         finally:
             await parts.service.stop()
             parts.brain.close()
@@ -197,16 +205,21 @@ async def nlu_milliseconds(model_paths: list[Path], texts: list[str], rounds: in
     return [statistics.median(t) * 1000 for t in times]
 
 
+RECOGNIZED = ("upset", "safety", "worry answered")
+
+
 def bot_rows(results: list) -> dict[str, list[bool]]:
     rows: dict[str, list[bool]] = defaultdict(list)
     for case, reason, answered in results:
         if case.feeling == CALM:
-            rows["calm handed over as upset/safety"].append(reason in ("upset", "safety"))
+            rows["calm taken for upset (handed over or worry named)"].append(reason in RECOGNIZED)
             rows["calm answered from the knowledge base"].append(answered)
         else:
-            rows["upset/worried/hurt handed over as upset/safety"].append(reason in ("upset", "safety"))
+            rows["upset/worried/hurt recognized (handed over as upset/safety or worry named and answered)"].append(
+                reason in RECOGNIZED)
+            rows["  of them: worry named and answered, a person on 'no'"].append(reason == "worry answered")
             if not case.keywords:
-                rows["  without feeling words"].append(reason in ("upset", "safety"))
+                rows["  without feeling words"].append(reason in RECOGNIZED)
             if case.feeling == SAFETY:
                 rows["safety incidents handed over as safety"].append(reason == "safety")
     return rows
@@ -285,7 +298,7 @@ def main() -> None:
               f" (classifier share {classify_ms / (statistics.mean(new['seconds']) * 1000) * 100:.2f} %)")
         if args.show_misses:
             for case, reason, answered in new["results"]:
-                if (case.feeling == CALM) == (reason in ("upset", "safety")) or (case.feeling == SAFETY and reason != "safety"):
+                if (case.feeling == CALM) == (reason in RECOGNIZED) or (case.feeling == SAFETY and reason != "safety"):
                     print(f"  bot: {case.feeling:>12} -> {reason or ('answered' if answered else 'not handed over')}: {case.text}")
         if args.baseline_model:
             old_ms, new_ms = asyncio.run(nlu_milliseconds([args.baseline_model, ensure_model(ROOT / "models")],

@@ -427,6 +427,9 @@ async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, 
     from nahbar.server import build_parts
     from nahbar.settings import Settings
 
+    from actions.handoff import WORRY_ANSWERED
+    from i18n import translate
+
     settings = replace(Settings.from_env({}), data_dir=workdir, database_url=f"sqlite:///{workdir / 'eval.db'}",
                        rasa_model=ensure_model(Path(__file__).resolve().parent.parent / "models"),
                        embedding_model=args.model, answer_threshold=args.threshold,
@@ -434,6 +437,7 @@ async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, 
                        bridge_interval_minutes=0, purge_interval_hours=0)
     parts = await build_parts(settings)
     quiet_rasa_logging()
+    worry_named = translate("en", WORRY_ANSWERED)
     slug_to_id = {a.slug: a.id for a in parts.knowledge.articles("published")}
     counts: Counter = Counter()
     latencies = []
@@ -456,7 +460,10 @@ async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, 
             latencies.append(time.perf_counter() - start)
             slug = linked(replies)
             if slug is not None:
-                counts["direct_right" if article_intent.get(slug_to_id.get(slug)) == intent else "direct_wrong"] += 1
+                right = article_intent.get(slug_to_id.get(slug)) == intent
+                counts["direct_right" if right else "direct_wrong"] += 1
+                if replies[0].text == worry_named:  # a worried customer answered at once (actions/handoff.py)
+                    counts["worry_right" if right else "worry_wrong"] += 1
                 continue
             buttons = [b for r in replies for b in (r.data or {}).get("buttons", ())]
             offered = {m.group(1): b["payload"] for b in buttons
@@ -481,7 +488,8 @@ async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, 
     answered = counts["direct_right"] + counts["direct_wrong"] + counts["clarified"]
     return {"questions": n, "clarify": args.clarify,
             **{key: round(counts[key] / n, 4) for key in ("direct_right", "direct_wrong", "clarified", "something_else",
-                                                          "clarified_failed", "refused")},
+                                                          "clarified_failed", "refused", "worry_right",
+                                                          "worry_wrong")},
             "deflection": round((counts["direct_right"] + counts["direct_wrong"]) / n, 4),
             "precision": round(counts["direct_right"] / max(1, counts["direct_right"] + counts["direct_wrong"]), 4),
             "answered_with_clarification": round(answered / n, 4),
@@ -565,8 +573,9 @@ def print_result(name: str, result: dict) -> None:
         print(f"  bot (real pipeline), {bot['questions']} held-out, clarify {bot['clarify']}: directly {bot['deflection']:.1%} "
               f"at {bot['precision']:.1%}; with one clarification {bot['answered_with_clarification']:.1%} at "
               f"{bot['precision_with_clarification']:.1%} (clarified {bot['clarified']:.1%}, something else "
-              f"{bot['something_else']:.1%}, wrong {bot['direct_wrong']:.1%}, refused {bot['refused']:.1%}), "
-              f"p50 {bot['p50_ms']} ms")
+              f"{bot['something_else']:.1%}, wrong {bot['direct_wrong']:.1%}, refused {bot['refused']:.1%}; "
+              f"worried and answered at once: right {bot.get('worry_right', 0):.1%}, wrong "
+              f"{bot.get('worry_wrong', 0):.1%}), p50 {bot['p50_ms']} ms")
     vote, german = kb["vote_only"], result["german_check"]
     print(f"  top-1: search {kb['top1_accuracy']:.1%}, vote alone {vote['top1_accuracy']:.1%}, "
           f"1-NN {base['nearest_neighbour']:.1%}, logistic regression {base['logistic_regression']:.1%}")
