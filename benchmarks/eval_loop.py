@@ -218,22 +218,15 @@ CONFIDENCE_SWEEP = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 CLARIFY_SWEEP = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)  # 1.0: the bot never asks "Did you mean …?"
 
 
-def decision(own, every, threshold: float, confidence: float, clarify: float):
-    """`KnowledgeBase.decide` on hits already found (own language, then all): (answer, choices)."""
-    from knowledge.base import choose_answer, choose_candidates
-
-    best = choose_answer(own, threshold, confidence) or choose_answer(every, threshold, confidence)
-    if best is not None:
-        return best, []
-    return None, (choose_candidates(own, threshold, clarify) or choose_candidates(every, threshold, clarify))
-
-
 def outcomes(rows, article_intent: dict[int, str], threshold: float, confidence: float, clarify: float) -> dict:
     """Answered directly (right/wrong), after one clarification (a simulated customer picks the
     right article if it is among the buttons, else "something else"), or refused."""
+    from knowledge.base import decide_on
+
     counts = Counter()
     for own, every, intent in rows:
-        best, choices = decision(own, every, threshold, confidence, clarify)
+        decided = decide_on(own, every, threshold, confidence, clarify)
+        best, choices = decided.best, decided.choices
         if best is not None:
             counts["direct_right" if article_intent.get(best.article.id) == intent else "direct_wrong"] += 1
         elif any(article_intent.get(c.article.id) == intent for c in choices):
@@ -397,12 +390,15 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
 def refusals(knowledge, questions, args) -> dict[str, object]:
     """Questions no article answers: refused (no answer, no "Did you mean …?"), by language,
     with the bot's rule at its confidence and clarify share, and without clarification."""
+    from knowledge.base import decide_on
+
     counts: Counter = Counter()
     for question, language in questions:
         vector = knowledge.encoder.encode([question])
         own = knowledge.search_vector(vector, language, 10, question)
         every = knowledge.search_vector(vector, None, 10, question)
-        best, choices = decision(own, every, args.threshold, args.confidence, args.clarify)
+        decided = decide_on(own, every, args.threshold, args.confidence, args.clarify)
+        best, choices = decided.best, decided.choices
         counts[language, "asked"] += 1
         counts[language, "refused"] += best is None and not choices
         counts[language, "refused_without_clarification"] += best is None

@@ -164,6 +164,18 @@ class Decision:
         return "answer" if self.best else "clarify" if self.choices else "miss"
 
 
+def decide_on(own: list[SearchHit], every: list[SearchHit], threshold: float, confidence: float,
+              clarify: float) -> Decision:
+    """The bot's rule on hits already found, in the customer's language (`own`) and in every
+    language: an answer from either, else choices from either. One place for the rule, so that
+    the evaluation judges the rule the bot applies."""
+    best = choose_answer(own, threshold, confidence) or choose_answer(every, threshold, confidence)
+    if best is not None:
+        return Decision(best)
+    return Decision(choices=tuple(choose_candidates(own, threshold, clarify)
+                                  or choose_candidates(every, threshold, clarify)))
+
+
 @dataclass(frozen=True)
 class ImportReport:
     created: int
@@ -514,17 +526,13 @@ class KnowledgeBase:
         vector = self.encoder.encode([question])
         own = self.search_vector(vector, language, 10, question)
         best = choose_answer(own, threshold, confidence)
-        if best is not None:
+        if best is not None:  # the common case: no second search
             return Decision(best)
         every = self.search_vector(vector, None, 10, question)
-        best = choose_answer(every, threshold, confidence)
-        if best is not None:
-            return Decision(best)
-        choices = choose_candidates(own, threshold, clarify) or choose_candidates(every, threshold, clarify)
-        if choices:
-            return Decision(choices=tuple(choices))
-        self._miss(question, language, every[0].score if every else None, source, asker)
-        return Decision()
+        decision = decide_on(own, every, threshold, confidence, clarify)
+        if decision.kind == "miss":
+            self._miss(question, language, every[0].score if every else None, source, asker)
+        return decision
 
     def clarification_chosen(self, question: str, language: Optional[str], slug: str,
                              asker: Optional[str]) -> Optional[Article]:
