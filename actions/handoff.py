@@ -10,8 +10,8 @@ once, after a sentence naming the worry, instead of a wait in the queue: measure
 the feeling classifier reads one bank question in six as worried ("a payment I don't
 recognize", "my card was declined"), and the answer is what they need first. One "no, that
 didn't help" brings a person at once (actions/feedback.py), first in line as for any upset
-customer. Every other feeling,
-and a worry the knowledge base cannot answer for sure, is handed over at once.
+customer. Every other feeling, and a worry the knowledge base cannot answer for sure, is
+handed over at once (the question is then recorded as a gap, as any the bot cannot answer).
 """
 
 from __future__ import annotations
