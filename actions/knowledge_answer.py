@@ -65,8 +65,9 @@ async def decide(context: ActionContext, tracker: Tracker, question: str, langua
 def answer_with(dispatcher: CollectingDispatcher, context: ActionContext, article: Article, score: Optional[float],
                 confidence: Optional[float], handoff_reason: Optional[str] = None,
                 **extra: Any) -> List[Dict[Text, Any]]:
-    """The article's answer, then "did this help?"; a "no" offers a person, who takes the chat
-    for `handoff_reason` if one is given (a worried customer stays "upset": first in line)."""
+    """The article's answer, then "did this help?"; a "no" offers a person, or, with
+    `handoff_reason` "upset" (a worried customer answered at once), brings one at once, first
+    in line (actions/feedback.py)."""
     dispatcher.utter_message(
         response="utter_kb_answer",
         question=article.question,
