@@ -64,10 +64,11 @@ class ActionHandoff(Action):
         language = tracker.get_slot("language") or "en"
         if intent == "complain" and feeling == "worried":
             question = (tracker.latest_message.get("text") or "").strip()
-            decision = await decide(get_context(), tracker, question, language)
+            context = get_context()
+            decision = await decide(context, tracker, question, language)
             if decision.best is not None:
                 dispatcher.utter_message(text=translate(language, WORRY_ANSWERED))
-                return answer_with(dispatcher, get_context(), decision.best.article, decision.best.score,
+                return answer_with(dispatcher, context, decision.best.article, decision.best.score,
                                    decision.best.confidence, handoff_reason="upset")
         if intent == "complain" and feeling in FEELING_REPLIES:
             reason = "safety" if feeling == "safety" else "upset"
