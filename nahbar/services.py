@@ -44,8 +44,9 @@ def open_database(settings: Settings) -> Engine:
 
 def open_knowledge(settings: Settings, engine: Engine) -> KnowledgeBase:
     """The knowledge base with its index checked against the database (`connect` made its tables)."""
+    english = load_encoder(settings.english_model, "NAHBAR_ENGLISH_MODEL") if settings.english_model else None
     knowledge = KnowledgeBase(ArticleStore(engine), load_encoder(settings.embedding_model), settings.index_path,
-                              settings.index_kind, settings.index_nprobe)
+                              settings.index_kind, settings.index_nprobe, english)
     knowledge.open()
     if settings.redis_url:  # other processes refresh their index when this one writes
         from nahbar.cluster import tell_knowledge_changes

@@ -42,6 +42,8 @@ class Settings:
     data_dir: Path = PROJECT_ROOT / "data"
     database_url: str = ""
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    # A second encoder for English questions (knowledge.base ENGLISH_SHARE); empty: none.
+    english_model: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
     models_dir: Path = PROJECT_ROOT / "models"
@@ -224,6 +226,7 @@ class Settings:
             data_dir=data_dir,
             database_url=database_url,
             embedding_model=get("NAHBAR_EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL),
+            english_model=get("NAHBAR_ENGLISH_MODEL", ""),
             host=get("NAHBAR_HOST", cls.host),
             port=int(number("NAHBAR_PORT", cls.port, int, 1, 65535)),
             models_dir=Path(get("NAHBAR_MODELS_DIR", str(cls.models_dir))).expanduser(),
