@@ -53,7 +53,9 @@ def _knowledge_base(directory: Path, languages: Optional[set[str]]) -> Any:
 
     store = ArticleStore(make_engine(f"sqlite:///{directory / 'eval.db'}"))
     store.create_tables()
-    knowledge = KnowledgeBase(store, load_encoder(), directory / "eval.faiss")
+    english = os.environ.get("NAHBAR_ENGLISH_MODEL", "")  # set by --english-model, in this tree's child only
+    extra = {"english_encoder": load_encoder(english, "NAHBAR_ENGLISH_MODEL")} if english else {}
+    knowledge = KnowledgeBase(store, load_encoder(), directory / "eval.faiss", **extra)
     knowledge.open()
     entries = [e for e in read_articles(DEMO_FILE) if languages is None or e["language"] in languages]
     knowledge.import_articles(entries, actor="eval")
@@ -177,8 +179,8 @@ def print_table(title: str, figures: dict, none: bool = True) -> None:
         print(line)
 
 
-def _child(tree: Path, questions_file: Path) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(tree), "TF_CPP_MIN_LOG_LEVEL": "3"}
+def _child(tree: Path, questions_file: Path, english_model: str = "") -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(tree), "TF_CPP_MIN_LOG_LEVEL": "3", "NAHBAR_ENGLISH_MODEL": english_model}
     with tempfile.NamedTemporaryFile(suffix=".json") as result:
         subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(questions_file), result.name],
                        env=env, check=True, cwd=tree)
@@ -192,6 +194,8 @@ def main() -> None:
     parser.add_argument("--wrong", action="store_true", help="list the wrong and unanswered questions")
     parser.add_argument("--off-topic", action="store_true",
                         help="add the shop's off-topic questions of benchmarks/data/off_topic.yml (as 'none')")
+    parser.add_argument("--english-model", default="",
+                        help="also run this tree with a second encoder for English questions (NAHBAR_ENGLISH_MODEL)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -210,11 +214,13 @@ def main() -> None:
         yaml.safe_dump({"questions": questions}, merged, allow_unicode=True)
     atexit.register(os.unlink, merged.name)
     twins = {**data["twins"], **{en: de for de, en in data["twins"].items()}}
-    trees = [("this tree", Path.cwd())] + ([("baseline", args.baseline)] if args.baseline else [])
+    trees = [("this tree", Path.cwd(), "")] + ([("baseline", args.baseline, "")] if args.baseline else [])
+    if args.english_model:
+        trees.append((f"this tree, NAHBAR_ENGLISH_MODEL={args.english_model}", Path.cwd(), args.english_model))
     scope = sum(q["article"] != "none" for q in questions)
     print(f"{len(questions)} questions ({scope} in scope, {len(questions) - scope} none) against the demo's articles")
-    for name, tree in trees:
-        result = _child(tree.resolve(), Path(merged.name))
+    for name, tree, english_model in trees:
+        result = _child(tree.resolve(), Path(merged.name), english_model)
         seconds, warm = sorted(result["seconds"]), sorted(result["warm_seconds"])
         print(f"\n== {name}: {tree} (threshold {result['threshold']}, vote share {result['confidence']})\n"
               f"per question with encoding: median {1000 * seconds[len(seconds) // 2]:.1f} ms, "

