@@ -209,11 +209,14 @@ class _Training:
     @classmethod
     def of(cls, index: VectorIndex, rows: Mapping[int, Phrasing | Passage], saved: Optional[ArticleRanker],
            previous: Optional[ArticleRanker]) -> "_Training":
-        if saved is not None and saved.fingerprint == index.fingerprint:
-            return cls(index.fingerprint, saved, previous)
+        # The rows and the model that encoded them: a ranker fitted on another model's vectors
+        # (NAHBAR_ENGLISH_MODEL changed, same English rows) must not be taken for this one.
+        fingerprint = f"{index.model}:{index.dimension}:{index.fingerprint}"
+        if saved is not None and saved.fingerprint == fingerprint:
+            return cls(fingerprint, saved, previous)
         ids, vectors = index.vectors()
         keep = [i for i, pid in enumerate(ids.tolist()) if pid in rows]
-        return cls(index.fingerprint, None, previous, vectors[keep], [rows[int(ids[i])].article_id for i in keep])
+        return cls(fingerprint, None, previous, vectors[keep], [rows[int(ids[i])].article_id for i in keep])
 
     def ranker(self) -> Optional[ArticleRanker]:
         if self.vectors is None:
@@ -409,8 +412,9 @@ class KnowledgeBase:
             self._english_ranker = english_ranker
             self._refresh_masks()
             if generation == self._generation:
-                for fitted, path in ((ranker, self._ranker_path), (english_ranker, self._english_ranker_path)):
-                    if fitted is not None and fitted is not saved and fitted is not saved_english:
+                for fitted, loaded, path in ((ranker, saved, self._ranker_path),
+                                             (english_ranker, saved_english, self._english_ranker_path)):
+                    if fitted is not None and fitted is not loaded:
                         fitted.save(path)
 
     @property

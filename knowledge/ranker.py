@@ -77,7 +77,7 @@ class ArticleRanker:
         n, d = x.shape
         k = len(classes)
         start = np.zeros((d + 1, k), dtype=np.float64)
-        if previous is not None:
+        if previous is not None and previous.weights.shape[0] == d:  # not after a change of model
             for column, article_id in enumerate(classes.tolist()):
                 position = previous._position.get(article_id)
                 if position is not None:
