@@ -277,8 +277,8 @@ class KnowledgeBase:
             IndexSignature.fingerprint_of((p.id, p.text) for p in rows),
             layout_for(self.index_kind, len(rows)),
         )
-        loaded = VectorIndex.load(self.index_path, self.nprobe)
-        if loaded is not None and loaded.signature == wanted and loaded.ids() == {p.id for p in rows}:
+        loaded = VectorIndex.load_matching(self.index_path, wanted, {p.id for p in rows}, self.nprobe)
+        if loaded is not None:
             lexical = LexicalIndex(_lexical_texts(expected, passages))
             with self._lock:
                 self._index = loaded
@@ -289,7 +289,7 @@ class KnowledgeBase:
             self._sync_english(rows)
             self._train_ranker(ArticleRanker.load(self._ranker_path), ArticleRanker.load(self._english_ranker_path))
             return "loaded"
-        if loaded is None and not self.index_path.exists():  # a first start: nothing is wrong
+        if not self.index_path.exists():  # a first start: nothing is wrong
             logger.info("building the knowledge index at %s", self.index_path)
         else:
             logger.warning("knowledge index at %s is out of date or unreadable; rebuilding it", self.index_path)
@@ -369,8 +369,8 @@ class KnowledgeBase:
         english = [p for p in rows if p.language == ENGLISH]
         fingerprint = IndexSignature.fingerprint_of((p.id, p.text) for p in english)
         wanted = IndexSignature(encoder.name, encoder.dimension, fingerprint, "flat")
-        index = VectorIndex.load(self._english_path, self.nprobe)
-        if index is None or index.signature != wanted or index.ids() != {p.id for p in english}:
+        index = VectorIndex.load_matching(self._english_path, wanted, {p.id for p in english}, self.nprobe)
+        if index is None:
             logger.info("encoding %d English rows with %s", len(english), encoder.name)
             index = VectorIndex.build([p.id for p in english], encoder.encode([p.text for p in english]), encoder.name)
             index.fingerprint = fingerprint
@@ -686,7 +686,8 @@ class KnowledgeBase:
         if k < 1:
             return []
         english_vector = None
-        if language == ENGLISH and query.strip() and self.english_encoder is not None:
+        if (language == ENGLISH and query.strip() and self.english_encoder is not None
+                and self._english is not None and len(self._english)):  # no English rows: nothing to compare with
             english_vector = self.english_encoder.encode([query.strip()])
         with self._lock:
             if not len(self._index):

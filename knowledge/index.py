@@ -167,6 +167,16 @@ class VectorIndex:
         atomic_write(_sidecar(path), json.dumps(meta).encode("utf-8"))
 
     @classmethod
+    def load_matching(cls, path: Path, wanted: IndexSignature, ids: set[int],
+                      nprobe: int = 16) -> Optional["VectorIndex"]:
+        """The index saved at `path` if it was built by the wanted model over exactly these
+        rows (signature and ids); None when it is missing, unreadable or out of date."""
+        loaded = cls.load(path, nprobe)
+        if loaded is not None and loaded.signature == wanted and loaded.ids() == ids:
+            return loaded
+        return None
+
+    @classmethod
     def load(cls, path: Path, nprobe: int = 16) -> Optional["VectorIndex"]:
         """The index saved at `path`, or None when it is missing or unreadable."""
         try:
