@@ -280,13 +280,13 @@ class KnowledgeBase:
         loaded = VectorIndex.load_matching(self.index_path, wanted, {p.id for p in rows}, self.nprobe)
         if loaded is not None:
             lexical = LexicalIndex(_lexical_texts(expected, passages))
+            english = self._english_index(rows)
             with self._lock:
-                self._index = loaded
+                self._index, self._english = loaded, english
                 self._phrasings = {p.id: p for p in expected}
                 self._passages = {p.id: p for p in passages}
                 self._lexical = lexical
                 self._generation += 1
-            self._sync_english(rows)
             self._train_ranker(ArticleRanker.load(self._ranker_path), ArticleRanker.load(self._english_ranker_path))
             return "loaded"
         if not self.index_path.exists():  # a first start: nothing is wrong
@@ -331,14 +331,14 @@ class KnowledgeBase:
         index = VectorIndex.build([p.id for p in rows], vectors, self.encoder.name, self.index_kind, self.nprobe)
         index.fingerprint = IndexSignature.fingerprint_of((p.id, p.text) for p in rows)
         lexical = LexicalIndex(_lexical_texts(expected, passages))
+        english = self._english_index(rows)
         with self._lock:
-            self._index = index
+            self._index, self._english = index, english
             self._phrasings = {p.id: p for p in expected}
             self._passages = {p.id: p for p in passages}
             self._lexical = lexical
             self._generation += 1
             index.save(self.index_path)
-        self._sync_english(rows)
         self._train_ranker(None, ArticleRanker.load(self._english_ranker_path))
         return len(expected)
 
@@ -360,12 +360,14 @@ class KnowledgeBase:
     def _english_ranker_path(self) -> Path:
         return self.index_path.with_name(self.index_path.name + ".en.ranker.npz")
 
-    def _sync_english(self, rows: Sequence[Phrasing | Passage]) -> None:
-        """With an English encoder: load its vectors of the English `rows` from disk, or encode
-        them when the file disagrees (new, another model, other rows), as `open` does for the index."""
+    def _english_index(self, rows: Sequence[Phrasing | Passage]) -> Optional[VectorIndex]:
+        """With an English encoder: its vectors of the English `rows`, loaded from disk, or
+        encoded when the file disagrees (new, another model, other rows), as `open` does for
+        the index. The caller swaps it in together with the main index, so that a write
+        between the two swaps cannot leave them holding different rows."""
         encoder = self.english_encoder
         if encoder is None:
-            return
+            return None
         english = [p for p in rows if p.language == ENGLISH]
         fingerprint = IndexSignature.fingerprint_of((p.id, p.text) for p in english)
         wanted = IndexSignature(encoder.name, encoder.dimension, fingerprint, "flat")
@@ -375,8 +377,7 @@ class KnowledgeBase:
             index = VectorIndex.build([p.id for p in english], encoder.encode([p.text for p in english]), encoder.name)
             index.fingerprint = fingerprint
             index.save(self._english_path)
-        with self._lock:
-            self._english = index
+        return index
 
     def _train_ranker(self, saved: Optional[ArticleRanker] = None,
                       saved_english: Optional[ArticleRanker] = None) -> None:

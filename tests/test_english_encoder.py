@@ -155,6 +155,32 @@ def test_another_process_that_refreshes_ranks_english_questions_as_the_writer_do
         assert np.allclose([h.confidence for h in mine], [h.confidence for h in theirs], atol=1e-3)
 
 
+def test_an_article_published_while_the_index_is_rebuilt_reaches_both_encoders_indexes(store, encoder, counting,
+                                                                                      tmp_path):
+    index_path = tmp_path / "index" / "knowledge.faiss"
+    kb = KnowledgeBase(store, encoder, index_path, english_encoder=counting)
+    kb.open()
+    for article in ARTICLES[:2]:
+        kb.save(article, "editor")
+    index_path.with_name("knowledge.faiss.en.faiss").unlink()  # the rebuild must encode the English rows again
+    encode = counting.encode
+
+    def publish_meanwhile(texts, batch_size: int = 64):
+        counting.encode = encode
+        kb.save(ARTICLES[2], "editor")  # an editor publishes while the rebuild is encoding
+        return encode(texts, batch_size)
+
+    counting.encode = publish_meanwhile
+    kb.rebuild()
+    kb.refresh()  # what every process does on a notice or its timer
+    fresh = KnowledgeBase(store, encoder, tmp_path / "fresh" / "knowledge.faiss", english_encoder=counting)
+    fresh.open()
+    for question in ("my top up was declined", "card not here", "reset pin"):
+        mine, theirs = kb.search(question, "en"), fresh.search(question, "en")
+        assert [h.article.slug for h in mine] == [h.article.slug for h in theirs]
+        assert np.allclose([h.confidence for h in mine], [h.confidence for h in theirs], atol=1e-3)
+
+
 def test_both_rankers_agreeing_beats_one_ranker_liking_an_article():
     first = np.array([0.5, 0.45, 0.05, 0.0])
     second = np.array([0.1, 0.6, 0.2, 0.1])
