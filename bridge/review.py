@@ -161,7 +161,10 @@ class Review:
             raise ReviewError(_("That suggestion was taken care of already."))
         words = SharedWords(((p["asker"] or f"pick:{p['id']}", p["query"]) for p in picks), self.min_customers,
                             SharedWords.vocabulary_of((article.question, article.answer)))
-        if wording.startswith(NOT_SHOWN) or not words.check(wording, article.language).public:
+        # Judged in the language the customer wrote in: a German wording of an English article
+        # has German words, which English word frequencies would all take for rare.
+        language = next((p["language"] for p in picks if p["query"] == wording and p["language"]), article.language)
+        if wording.startswith(NOT_SHOWN) or not words.check(wording, language).public:
             raise ReviewError(_("This wording has words too few customers wrote, which may be personal; "
                                 "it was not added. Add your own phrasing in the article instead."))
         phrasings = _with_wordings(self.knowledge.alternatives(article.id), [wording], article.question)
