@@ -1,6 +1,9 @@
 """When the bot answers from the knowledge base, and when it hands over instead."""
 
-from knowledge.articles import ArticleInput
+from datetime import datetime, timezone
+
+from knowledge.articles import Article, ArticleInput
+from knowledge.base import SearchHit, choose_candidates
 from nahbar.settings import Settings
 
 THRESHOLD, CONFIDENCE = Settings.answer_threshold, Settings.answer_confidence
@@ -98,3 +101,28 @@ def test_picking_none_of_the_articles_logs_the_question_as_a_miss(knowledge):
     (miss,) = knowledge.misses()
     assert (miss["query"], miss["source"], miss["asker"]) == ("password", "bot", "conversation-1")
     assert knowledge.clarifications() == []
+
+
+def hits(*scores_and_shares: tuple[float, float]) -> list[SearchHit]:
+    now = datetime.now(timezone.utc)
+    return [SearchHit(Article(n, f"article-{n}", "en", "", (), f"Question {n}?", "Answer.", "published", "editor", 1,
+                              now, now), score, f"Question {n}?", share)
+            for n, (score, share) in enumerate(scores_and_shares, 1)]
+
+
+def test_a_third_close_article_is_offered_however_small_its_share_of_the_vote():
+    offered = choose_candidates(hits((0.7, 0.6), (0.65, 0.35), (0.6, 0.03)), THRESHOLD, CLARIFY)
+    assert [hit.article.slug for hit in offered] == ["article-1", "article-2", "article-3"]
+
+
+def test_an_article_not_close_enough_to_answer_is_not_offered():
+    offered = choose_candidates(hits((0.7, 0.6), (0.65, 0.35), (THRESHOLD - 0.01, 0.05)), THRESHOLD, CLARIFY)
+    assert [hit.article.slug for hit in offered] == ["article-1", "article-2"]
+
+
+def test_close_articles_that_hold_too_little_of_the_vote_together_are_not_offered():
+    assert choose_candidates(hits((0.7, 0.4), (0.65, 0.2), (0.6, 0.1)), THRESHOLD, CLARIFY) == []
+
+
+def test_one_close_article_alone_is_no_choice():
+    assert choose_candidates(hits((0.7, 0.79), (THRESHOLD - 0.01, 0.2)), THRESHOLD, CLARIFY) == []
