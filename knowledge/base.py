@@ -138,7 +138,7 @@ def choose_answer(hits: list[SearchHit], threshold: float, confidence: float) ->
 # cheaper than a hand-over. Every close one of the three is offered, however small its
 # share: the right article is often third with a few per cent of the vote, and a button
 # costs the customer a glance, a hand-over a wait (BANKING77, 10 phrasings per article: right
-# or clarified 83.0 % -> 85.0 % on seed 13, 83.7 % -> 85.4 % on seed 29; off-topic
+# or clarified 82.6 % -> 85.0 % on seed 13, 83.5 % -> 85.4 % on seed 29; off-topic
 # questions are still refused, 88.7 % and 92.7 %; README, "Clarification"). A lower score
 # floor asked about more questions nobody covers; a higher share found fewer right articles.
 MAX_CHOICES = 3
