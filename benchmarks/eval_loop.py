@@ -448,10 +448,11 @@ def german_from_picks(engine, knowledge, bridge, article_intent: dict[int, str],
     from bridge.review import Review, ReviewError
 
     review = Review(engine, knowledge)
-    out: dict[str, object] = {"dev_questions": len(german_questions("dev")), "rounds": []}
+    dev, test = german_questions("dev"), german_questions("test")
+    out: dict[str, object] = {"dev_questions": len(dev), "rounds": []}
     for round_number in range(1, rounds + 1):
         picked = 0
-        for position, (question, intent) in enumerate(german_questions("dev")):
+        for position, (question, intent) in enumerate(dev):
             decided = knowledge.decide(question, "de", args.threshold, args.confidence, args.clarify, source="eval")
             right = [h for h in decided.choices if article_intent.get(h.article.id) == intent]
             if decided.best is None and right:
@@ -466,7 +467,7 @@ def german_from_picks(engine, knowledge, bridge, article_intent: dict[int, str],
             except ReviewError:  # the console says why; the editor then dismisses the wording
                 review.dismiss_chosen_wording(row["article"].id, row["wording"], "eval-editor")
                 kept_out += 1
-        measured = kb_accuracy(knowledge, article_intent, german_questions("test"), args, language="de")
+        measured = kb_accuracy(knowledge, article_intent, test, args, language="de")
         out["rounds"].append({"round": round_number, "picked": picked, "added": added, "kept_out": kept_out,
                               "test_top1": measured["top1_accuracy"], "test_deflection": measured["deflection"],
                               "test_precision": measured["precision"],

@@ -157,13 +157,14 @@ class Review:
         """
         article = self.knowledge.published_by_ids([article_id]).get(article_id)
         picks = [p for p in self.knowledge.clarifications() if p["article_id"] == article_id]
-        if article is None or not any(p["query"] == wording for p in picks):
+        this = [p for p in picks if p["query"] == wording]
+        if article is None or not this:
             raise ReviewError(_("That suggestion was taken care of already."))
         words = SharedWords(((p["asker"] or f"pick:{p['id']}", p["query"]) for p in picks), self.min_customers,
                             SharedWords.vocabulary_of((article.question, article.answer)))
         # Judged in the language the customer wrote in: a German wording of an English article
         # has German words, which English word frequencies would all take for rare.
-        language = next((p["language"] for p in picks if p["query"] == wording and p["language"]), article.language)
+        language = next((p["language"] for p in this if p["language"]), article.language)
         if wording.startswith(NOT_SHOWN) or not words.check(wording, language).public:
             raise ReviewError(_("This wording has words too few customers wrote, which may be personal; "
                                 "it was not added. Add your own phrasing in the article instead."))

@@ -270,27 +270,31 @@ def test_new_wordings_for_an_existing_article_are_suggested_and_can_be_added(bri
     assert review.audit_log()[0]["action"] == "phrasings"
 
 
-def test_a_german_customers_pick_of_an_english_article_can_become_its_phrasing(bridge):
-    knowledge, wording = bridge.knowledge, "Wie lange dauert die Lieferung von einem neuen Fahrrad?"
-    article = knowledge.article("delivery-time")
-    knowledge.clarification_chosen(wording, "de", article.slug, asker="customer-1")  # picked after "Meintest du …?"
-    anonymize_misses(knowledge, bridge.anonymize_words)  # as every bridge run does
-    review = Review(bridge.engine, knowledge)
-    assert [row["wording"] for row in review.chosen_wordings()] == [wording]
-    review.add_chosen_wording(article.id, wording, "erin")
-    assert wording in knowledge.alternatives(article.id)
-
-
-def test_a_german_pick_with_a_word_one_customer_alone_wrote_is_kept_out_of_an_english_article(bridge):
-    knowledge, wording = bridge.knowledge, "Wann kommt das Fahrrad für Zwirbelfrosch?"  # a nickname no recognizer knows
+def german_pick_of_delivery_time(bridge, wording: str):
+    """A German customer picks the English delivery-time article after "Meintest du …?";
+    the pick is anonymized as every bridge run does. Returns the review and the article."""
+    knowledge = bridge.knowledge
     article = knowledge.article("delivery-time")
     knowledge.clarification_chosen(wording, "de", article.slug, asker="customer-1")
     anonymize_misses(knowledge, bridge.anonymize_words)
     review = Review(bridge.engine, knowledge)
     assert [row["wording"] for row in review.chosen_wordings()] == [wording]
+    return review, article
+
+
+def test_a_german_customers_pick_of_an_english_article_can_become_its_phrasing(bridge):
+    wording = "Wie lange dauert die Lieferung von einem neuen Fahrrad?"
+    review, article = german_pick_of_delivery_time(bridge, wording)
+    review.add_chosen_wording(article.id, wording, "erin")
+    assert wording in bridge.knowledge.alternatives(article.id)
+
+
+def test_a_german_pick_with_a_word_one_customer_alone_wrote_is_kept_out_of_an_english_article(bridge):
+    wording = "Wann kommt das Fahrrad für Zwirbelfrosch?"  # a nickname no recognizer knows
+    review, article = german_pick_of_delivery_time(bridge, wording)
     with pytest.raises(ReviewError):
         review.add_chosen_wording(article.id, wording, "erin")
-    assert knowledge.alternatives(article.id) == []
+    assert bridge.knowledge.alternatives(article.id) == []
 
 
 def test_a_draft_from_very_long_questions_can_be_approved_as_it_is(bridge, chats):
